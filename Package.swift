@@ -1,0 +1,84 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "prakerja-sim",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "prakerja-sim", targets: ["prakerja-sim"]),
+        .library(name: "PrakerjaCore", targets: ["PrakerjaCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ],
+    targets: [
+        // Domain: types, rules, catalog, signing. No transport, no storage.
+        .target(
+            name: "PrakerjaCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Storage: the SQLite implementation of `GatewayStore`.
+        .target(
+            name: "PrakerjaSQLite",
+            dependencies: [
+                "PrakerjaCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // HTTP: the gateway's partner, redeem, catalog and simulation APIs.
+        .target(
+            name: "PrakerjaServer",
+            dependencies: [
+                "PrakerjaCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        // HTTP clients of the gateway (signed partner calls, redeem calls, simulation calls).
+        .target(
+            name: "PrakerjaClient",
+            dependencies: [
+                "PrakerjaCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        .executableTarget(
+            name: "prakerja-sim",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Test support shared by several test targets: the store conformance suite, fixtures.
+        .target(
+            name: "PrakerjaTesting",
+            dependencies: ["PrakerjaCore"]
+        ),
+        .testTarget(name: "PrakerjaCoreTests", dependencies: ["PrakerjaCore", "PrakerjaTesting"]),
+        .testTarget(name: "PrakerjaStoreTests", dependencies: ["PrakerjaCore", "PrakerjaSQLite", "PrakerjaTesting"]),
+        .testTarget(
+            name: "PrakerjaServerTests",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaTesting",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

@@ -1,0 +1,214 @@
+import Foundation
+
+/// The mock Prakerja gateway: the programme's rules over a store, driven by business time.
+/// Transports (HTTP today) call these methods; they hold no rules of their own.
+public struct Gateway: Sendable {
+    public struct Configuration: Sendable {
+        public var rules: RulesProfile
+        public var policy: PaymentPolicy
+        /// Seeds the participant population and every OTP, code and id the gateway draws.
+        public var seed: UInt64
+        /// Participants created when the store is empty (and again on reset).
+        public var participants: Int
+        /// Business time when a fresh store starts (the default is the week of the seed article).
+        public var startTime: Date
+
+        public init(
+            rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), seed: UInt64 = 21, participants: Int = 1000,
+            startTime: Date = Gateway.defaultStartTime
+        ) {
+            self.rules = rules
+            self.policy = policy
+            self.seed = seed
+            self.participants = participants
+            self.startTime = startTime
+        }
+    }
+
+    /// 2021-10-15T08:00:00+07:00, a week before wave 21's first-purchase deadline.
+    public static let defaultStartTime = Date(timeIntervalSince1970: 1_634_259_600)
+
+    public let catalog: Catalog
+    public let configuration: Configuration
+    public let store: any GatewayStore
+    /// Business time. Flows with its base and jumps forward when advanced.
+    public let clock: VirtualClock
+    public let purchases: PurchaseFlow
+    public let training: TrainingFlow
+    private let random: SharedRandom
+
+    public var rules: RulesProfile { configuration.rules }
+
+    public init(catalog: Catalog, store: any GatewayStore, clock: VirtualClock, configuration: Configuration = Configuration()) {
+        self.catalog = catalog
+        self.store = store
+        self.clock = clock
+        self.configuration = configuration
+        self.random = SharedRandom(seed: configuration.seed)
+        self.purchases = PurchaseFlow(catalog: catalog, rules: configuration.rules, policy: configuration.policy, random: random)
+        self.training = TrainingFlow(catalog: catalog, rules: configuration.rules)
+    }
+
+    /// Restores the persisted clock (or starts it at `startTime`) and seeds the population into an empty store.
+    public func start() async throws {
+        if let offset = try await store.clockOffset() {
+            clock.setOffset(offset)
+        } else {
+            clock.setOffset(0)
+            clock.setOffset(configuration.startTime.timeIntervalSince(clock.now()))
+            try await store.saveClockOffset(clock.currentOffset)
+        }
+        if try await store.participantCount() == 0 {
+            let people = ParticipantFactory(rules: rules).population(count: configuration.participants, seed: configuration.seed, now: clock.now())
+            try await store.insertParticipants(people)
+        }
+    }
+
+    // MARK: Partner payment API
+
+    public func createCharge(platform: Platform, request: ChargeRequest) async throws -> Charge {
+        _ = try purchases.course(for: request, platformID: platform.id)
+        let flow = purchases
+        return try await store.withParticipant(card: request.cardNumber, binding: (platform.id, request.accountID), now: clock.now()) { ws in
+            try flow.create(&ws, request: request, platformID: platform.id)
+        }
+    }
+
+    public func resendOTP(platform: Platform, chargeID: String) async throws -> Charge {
+        let flow = purchases
+        return try await store.withCharge(id: chargeID, now: clock.now()) { ws in
+            guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
+            return try flow.resendOTP(&ws)
+        }
+    }
+
+    public func confirmCharge(platform: Platform, chargeID: String, otp: String) async throws -> (Charge, Voucher?) {
+        let flow = purchases
+        let result = try await store.withCharge(id: chargeID, now: clock.now()) { ws in
+            guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
+            return try flow.confirm(&ws, otp: otp).map { ($0, ws.voucher) }
+        }
+        return try result.get()
+    }
+
+    /// A charge as the platform sees it (a pending charge past its window is expired first).
+    public func charge(platform: Platform?, id: String) async throws -> (Charge, Voucher?) {
+        guard var charge = try await store.charge(id: id), platform == nil || charge.platformID == platform?.id else {
+            throw GatewayError(.unknownCharge)
+        }
+        if charge.status == .pending, clock.now() >= charge.expiresAt {
+            let flow = purchases
+            charge = try await store.withCharge(id: id, now: clock.now()) { ws in
+                _ = flow.expireIfDue(&ws)
+                return ws.charge!
+            }
+        }
+        let voucher = try await charge.voucherCode.asyncMap { try await store.voucher(.code($0)) } ?? nil
+        return (charge, voucher)
+    }
+
+    // MARK: Redeem-code API
+
+    public func redeemStatus(provider: Provider, redeemCode: String, sequence: Int) async throws -> RedeemStatus {
+        guard let voucher = try await store.voucher(.redeemCode(redeemCode)) else { throw RedeemError(.notFound) }
+        return try training.status(voucher: voucher, provider: provider, sequence: sequence)
+    }
+
+    public func redeemCommit(provider: Provider, redeemCode: String, sequence: Int) async throws -> RedeemStatus {
+        let flow = training
+        return try await store.withVoucher(.redeemCode(redeemCode), now: clock.now()) { ws in
+            guard ws != nil else { throw RedeemError(.notFound) }
+            return try flow.commit(&ws!, provider: provider, sequence: sequence)
+        }
+    }
+
+    // MARK: Simulation
+
+    public func createParticipant(_ draft: ParticipantDraft) async throws -> Participant {
+        try draft.validate(rules: rules)
+        let ordinal = try await store.participantCount() + 1
+        let person = random.with { rng in ParticipantFactory(rules: rules).make(draft, ordinal: ordinal, rng: &rng, now: clock.now()) }
+        try await store.insertParticipants([person])
+        return person
+    }
+
+    /// A participant as of now (deadline revocations applied and saved).
+    public func participant(card: String) async throws -> Participant {
+        let rules = rules
+        return try await store.withParticipant(card: card, binding: nil, now: clock.now()) { ws in
+            Eligibility.applyDeadlines(&ws, rules: rules)
+            return ws.participant
+        }
+    }
+
+    public func watchVideos(card: String, count: Int) async throws -> Participant {
+        let flow = training
+        return try await store.withParticipant(card: card, binding: nil, now: clock.now()) { ws in
+            try flow.watchVideos(&ws, count: count)
+            return ws.participant
+        }
+    }
+
+    public func revoke(card: String) async throws -> Participant {
+        try await store.withParticipant(card: card, binding: nil, now: clock.now()) { ws in
+            guard ws.participant.status == .active else { return ws.participant }
+            ws.participant.status = .revoked
+            ws.participant.revokedAt = ws.now
+            ws.participant.revocationReason = .manual
+            return ws.participant
+        }
+    }
+
+    public func completeTraining(voucherCode: String) async throws -> Voucher {
+        let flow = training
+        return try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
+            guard ws != nil else { throw GatewayError(.unknownVoucher) }
+            return try flow.complete(&ws!)
+        }
+    }
+
+    public func rateTraining(voucherCode: String, rating: Int) async throws -> Voucher {
+        let flow = training
+        return try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
+            guard ws != nil else { throw GatewayError(.unknownVoucher) }
+            return try flow.rate(&ws!, rating: rating)
+        }
+    }
+
+    /// Cancels a voucher's redeem code (`transaction: false`) or its whole transaction, refunding once.
+    public func cancelVoucher(voucherCode: String, transaction: Bool) async throws -> Voucher {
+        let flow = purchases
+        return try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
+            guard ws != nil else { throw GatewayError(.unknownVoucher) }
+            return try flow.cancel(&ws!, transaction: transaction)
+        }
+    }
+
+    /// Moves business time forward and applies what the new time decides (revocations).
+    public func advanceClock(by seconds: TimeInterval) async throws -> Date {
+        guard seconds >= 0, seconds.isFinite else { throw GatewayError(.clockCannotRewind) }
+        clock.advance(by: seconds)
+        try await store.saveClockOffset(clock.currentOffset)
+        let now = clock.now()
+        let rules = rules
+        for card in try await store.overdueParticipantCards(acceptedBefore: now - rules.firstPurchaseWindow) {
+            _ = try await store.withParticipant(card: card, binding: nil, now: now) { ws in Eligibility.applyDeadlines(&ws, rules: rules) }
+        }
+        return now
+    }
+
+    /// Empties the store and starts over: clock at `startTime`, the seeded population again.
+    public func reset() async throws {
+        try await store.reset()
+        try await start()
+    }
+}
+
+extension Optional {
+    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
+        switch self {
+        case .some(let value): try await transform(value)
+        case .none: nil
+        }
+    }
+}

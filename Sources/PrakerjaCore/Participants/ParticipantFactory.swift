@@ -1,0 +1,107 @@
+import Foundation
+
+/// Fields a caller may give when creating a participant; the rest are drawn from the seeded generator.
+public struct ParticipantDraft: Codable, Sendable, Equatable {
+    public var nik: String?
+    public var name: String?
+    public var cardNumber: String?
+    public var phone: String?
+    public var email: String?
+    public var wave: Int?
+    public var videosWatched: Int?
+    /// Days before now that the participant was accepted (default 0: accepted now).
+    public var acceptedDaysAgo: Int?
+
+    public init(
+        nik: String? = nil, name: String? = nil, cardNumber: String? = nil, phone: String? = nil, email: String? = nil,
+        wave: Int? = nil, videosWatched: Int? = nil, acceptedDaysAgo: Int? = nil
+    ) {
+        self.nik = nik
+        self.name = name
+        self.cardNumber = cardNumber
+        self.phone = phone
+        self.email = email
+        self.wave = wave
+        self.videosWatched = videosWatched
+        self.acceptedDaysAgo = acceptedDaysAgo
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case nik, name, phone, email, wave
+        case cardNumber = "card_number"
+        case videosWatched = "videos_watched"
+        case acceptedDaysAgo = "accepted_days_ago"
+    }
+
+    /// Checks the given fields' formats.
+    public func validate(rules: RulesProfile) throws(GatewayError) {
+        func digits(_ value: String?, _ count: Int, _ field: String) throws(GatewayError) {
+            guard let value else { return }
+            guard value.count == count, value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) else {
+                throw .field(field, "must be exactly \(count) digits")
+            }
+        }
+        try digits(nik, 16, "nik")
+        try digits(cardNumber, 16, "card_number")
+        if let phone, !(phone.hasPrefix("08") && (10...13).contains(phone.count) && phone.allSatisfy(\.isNumber)) {
+            throw .field("phone", "must be an Indonesian mobile number such as 081234567890")
+        }
+        if let email, !(email.contains("@") && email.count <= 254 && !email.contains(" ")) {
+            throw .field("email", "must be an e-mail address")
+        }
+        if let name, name.isEmpty || name.count > 200 { throw .field("name", "must have 1 to 200 characters") }
+        if let wave, !(1...100).contains(wave) { throw .field("wave", "must be between 1 and 100") }
+        if let v = videosWatched, !(0...rules.requiredVideos).contains(v) {
+            throw .field("videos_watched", "must be between 0 and \(rules.requiredVideos)")
+        }
+        if let d = acceptedDaysAgo, !(0...3650).contains(d) { throw .field("accepted_days_ago", "must be between 0 and 3650") }
+    }
+}
+
+/// Makes participants: a deterministic population from a seed, or one from a draft.
+public struct ParticipantFactory: Sendable {
+    static let givenNames = [
+        "Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Putri", "Joko", "Sri", "Wahyu", "Fitri", "Rizky", "Ayu", "Hendra",
+        "Nur", "Eko", "Indah", "Bayu", "Lestari", "Yusuf", "Ratna", "Dimas", "Maya", "Fajar", "Wulan", "Arief", "Intan",
+    ]
+    static let familyNames = [
+        "Santoso", "Wijaya", "Saputra", "Lestari", "Hidayat", "Pratama", "Kurniawan", "Sari", "Nugroho", "Siregar",
+        "Harahap", "Situmorang", "Rahmawati", "Setiawan", "Gunawan", "Purnomo", "Halim", "Tanjung", "Manurung", "Utami",
+    ]
+
+    public let rules: RulesProfile
+
+    public init(rules: RulesProfile) { self.rules = rules }
+
+    /// `count` participants drawn from `seed`: accepted over the 20 days before `now`, most (80 %) have
+    /// watched the three guidance videos. The same seed and count give the same people.
+    public func population(count: Int, seed: UInt64, now: Date) -> [Participant] {
+        var rng = SeededGenerator(seed: seed ^ 0x5052_414B_4552_4A41)
+        return (0..<count).map { index in
+            let draft = ParticipantDraft(
+                wave: 21,
+                videosWatched: Int.random(in: 0..<10, using: &rng) < 8 ? rules.requiredVideos : Int.random(in: 0..<rules.requiredVideos, using: &rng),
+                acceptedDaysAgo: Int.random(in: 0...20, using: &rng)
+            )
+            return make(draft, ordinal: index + 1, rng: &rng, now: now)
+        }
+    }
+
+    /// One participant: the draft's fields, the rest drawn from `rng`.
+    public func make(_ draft: ParticipantDraft, ordinal: Int, rng: inout SeededGenerator, now: Date) -> Participant {
+        let given = Self.givenNames.randomElement(using: &rng)!
+        let family = Self.familyNames.randomElement(using: &rng)!
+        let name = draft.name ?? "\(given) \(family)"
+        // NIK: province/city/district code, birth date, serial. Card: 5-prefixed, ordinal in the tail.
+        let nik = draft.nik ?? (rng.digits(6) + rng.digits(6) + String(format: "%04d", ordinal % 10_000))
+        let card = draft.cardNumber ?? ("5" + rng.digits(7) + String(format: "%08d", ordinal % 100_000_000))
+        let phone = draft.phone ?? ("08" + ["11", "12", "13", "21", "52", "57", "77", "81", "95"].randomElement(using: &rng)! + rng.digits(8))
+        let email = draft.email ?? "\(given.lowercased()).\(family.lowercased()).\(ordinal)@mail.example.id"
+        let accepted = now - TimeInterval(draft.acceptedDaysAgo ?? 0) * 86_400
+        return Participant(
+            id: "ptc_" + rng.string(16, from: Array("0123456789abcdef")), nik: nik, name: name, cardNumber: card,
+            phone: phone, email: email, wave: draft.wave ?? 21, acceptedAt: accepted,
+            videosWatched: draft.videosWatched ?? 0, balance: rules.trainingBalance
+        )
+    }
+}

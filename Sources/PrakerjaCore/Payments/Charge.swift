@@ -1,0 +1,109 @@
+import Foundation
+
+/// A platform's request to take a course's price from a participant's balance, paid with an OTP.
+public struct Charge: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Waiting for the OTP.
+        case pending
+        /// Debited; a voucher was issued.
+        case paid
+        /// Not paid in time; holds nothing.
+        case expired
+        /// Too many wrong OTPs; holds nothing.
+        case locked
+        /// Paid, then the transaction was cancelled and the amount returned to the balance.
+        case refunded
+    }
+
+    public var id: String
+    public var participantID: String
+    public var cardNumber: String
+    public var platformID: String
+    public var platformOrderID: String
+    public var accountID: String
+    public var courseID: String
+    public var amount: Rupiah
+    public var status: Status
+    /// The OTP currently valid for this charge. Visible only through the simulation API's SMS outbox.
+    public var otp: String
+    public var otpExpiresAt: Date
+    public var otpAttempts: Int
+    public var otpSends: Int
+    public var otpLastSentAt: Date
+    public var createdAt: Date
+    public var expiresAt: Date
+    public var paidAt: Date?
+    public var voucherCode: String?
+    public var refundedAt: Date?
+
+    public init(id: String, participantID: String, cardNumber: String, platformID: String, platformOrderID: String, accountID: String, courseID: String, amount: Rupiah, status: Status, otp: String, otpExpiresAt: Date, otpAttempts: Int, otpSends: Int, otpLastSentAt: Date, createdAt: Date, expiresAt: Date, paidAt: Date? = nil, voucherCode: String? = nil, refundedAt: Date? = nil) {
+        self.id = id
+        self.participantID = participantID
+        self.cardNumber = cardNumber
+        self.platformID = platformID
+        self.platformOrderID = platformOrderID
+        self.accountID = accountID
+        self.courseID = courseID
+        self.amount = amount
+        self.status = status
+        self.otp = otp
+        self.otpExpiresAt = otpExpiresAt
+        self.otpAttempts = otpAttempts
+        self.otpSends = otpSends
+        self.otpLastSentAt = otpLastSentAt
+        self.createdAt = createdAt
+        self.expiresAt = expiresAt
+        self.paidAt = paidAt
+        self.voucherCode = voucherCode
+        self.refundedAt = refundedAt
+    }
+}
+
+/// What a charge is for, as the platform asked.
+public struct ChargeRequest: Codable, Sendable, Equatable {
+    public var cardNumber: String
+    public var courseID: String
+    public var platformOrderID: String
+    /// The buyer's account on the platform; one account binds one card.
+    public var accountID: String
+
+    public init(cardNumber: String, courseID: String, platformOrderID: String, accountID: String) {
+        self.cardNumber = cardNumber
+        self.courseID = courseID
+        self.platformOrderID = platformOrderID
+        self.accountID = accountID
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cardNumber = "card_number"
+        case courseID = "course_id"
+        case platformOrderID = "platform_order_id"
+        case accountID = "account_id"
+    }
+
+    public func validate() throws(GatewayError) {
+        guard cardNumber.count == 16, cardNumber.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw .field("card_number", "must be exactly 16 digits")
+        }
+        guard !courseID.isEmpty, courseID.count <= 64 else { throw .field("course_id", "must have 1 to 64 characters") }
+        guard !platformOrderID.isEmpty, platformOrderID.count <= 128 else {
+            throw .field("platform_order_id", "must have 1 to 128 characters")
+        }
+        guard !accountID.isEmpty, accountID.count <= 128 else { throw .field("account_id", "must have 1 to 128 characters") }
+    }
+}
+
+/// One platform account bound to one card number.
+public struct AccountBinding: Codable, Sendable, Equatable {
+    public var platformID: String
+    public var accountID: String
+    public var cardNumber: String
+    public var boundAt: Date
+
+    public init(platformID: String, accountID: String, cardNumber: String, boundAt: Date) {
+        self.platformID = platformID
+        self.accountID = accountID
+        self.cardNumber = cardNumber
+        self.boundAt = boundAt
+    }
+}

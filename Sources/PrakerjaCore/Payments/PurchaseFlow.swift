@@ -1,0 +1,228 @@
+import Foundation
+
+/// The charge lifecycle as pure functions over a ``Workspace``: create → OTP → confirm → voucher.
+///
+/// A function either throws (a plain refusal: the store writes nothing) or returns. Where a refusal must
+/// still leave a trace (a wrong OTP counts an attempt, a late confirm expires the charge), it returns
+/// `.failure` after changing the workspace, and the store commits before the error is reported.
+public struct PurchaseFlow: Sendable {
+    public let catalog: Catalog
+    public let rules: RulesProfile
+    public let policy: PaymentPolicy
+    public let random: SharedRandom
+
+    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), random: SharedRandom) {
+        self.catalog = catalog
+        self.rules = rules
+        self.policy = policy
+        self.random = random
+    }
+
+    static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    // MARK: Create
+
+    /// Checks the request against the catalog (before any store is touched).
+    public func course(for request: ChargeRequest, platformID: String) throws(GatewayError) -> Course {
+        try request.validate()
+        guard let course = catalog.course(request.courseID) else { throw GatewayError(.unknownCourse) }
+        guard course.platforms.contains(platformID) else {
+            throw GatewayError(.courseNotSoldOnPlatform, details: ["course_id": course.id, "platform": platformID])
+        }
+        return course
+    }
+
+    /// Creates a pending charge and sends its OTP by SMS.
+    public func create(_ ws: inout Workspace, request: ChargeRequest, platformID: String) throws(GatewayError) -> Charge {
+        let course = try course(for: request, platformID: platformID)
+        if let owner = ws.accountOwnerCard, owner != request.cardNumber { throw GatewayError(.accountBoundToOtherCard) }
+        if let account = ws.cardAccount, account != request.accountID { throw GatewayError(.cardBoundToOtherAccount) }
+        try Eligibility.checkCanBuy(&ws, course: course, rules: rules)
+        try takeDailyOTP(&ws)
+        if ws.accountOwnerCard == nil {
+            ws.bind(AccountBinding(platformID: platformID, accountID: request.accountID, cardNumber: request.cardNumber, boundAt: ws.now))
+        }
+        let otp = random.with { $0.digits(policy.otpDigits) }
+        let id = "ch_" + random.with { $0.string(24, from: Array("0123456789abcdefghijklmnopqrstuvwxyz")) }
+        ws.insert(
+            Charge(
+                id: id, participantID: ws.participant.id, cardNumber: request.cardNumber, platformID: platformID,
+                platformOrderID: request.platformOrderID, accountID: request.accountID, courseID: course.id, amount: course.price,
+                status: .pending, otp: otp, otpExpiresAt: ws.now + policy.otpTTL, otpAttempts: 0, otpSends: 1,
+                otpLastSentAt: ws.now, createdAt: ws.now, expiresAt: ws.now + policy.chargeTTL
+            )
+        )
+        ws.record("created", "\(course.id) Rp \(course.price) on \(platformID), order \(request.platformOrderID)")
+        sendOTP(&ws, otp: otp, course: course)
+        return ws.charge!
+    }
+
+    // MARK: Resend
+
+    /// Replaces the OTP with a new one, within the resend throttle and the daily cap.
+    public func resendOTP(_ ws: inout Workspace) throws(GatewayError) -> Charge {
+        guard var charge = ws.charge else { throw GatewayError(.unknownCharge) }
+        try requirePayable(charge, now: ws.now)
+        let wait = (charge.otpLastSentAt + policy.otpResendInterval).timeIntervalSince(ws.now)
+        if wait > 0 {
+            throw GatewayError(.otpResendTooSoon, details: ["retry_after_seconds": "\(Int(wait.rounded(.up)))"])
+        }
+        try takeDailyOTP(&ws)
+        charge.otp = random.with { $0.digits(policy.otpDigits) }
+        charge.otpExpiresAt = ws.now + policy.otpTTL
+        charge.otpAttempts = 0
+        charge.otpSends += 1
+        charge.otpLastSentAt = ws.now
+        ws.charge = charge
+        ws.record("otp_resent", "send #\(charge.otpSends)")
+        sendOTP(&ws, otp: charge.otp, course: catalog.course(charge.courseID))
+        return charge
+    }
+
+    // MARK: Confirm
+
+    /// Pays a charge with its OTP: debits the balance and issues a voucher, atomically.
+    ///
+    /// Confirming a paid charge again with the OTP that paid it returns the same charge and voucher, so a
+    /// platform that timed out and retries can never cause a second debit.
+    public func confirm(_ ws: inout Workspace, otp: String) throws(GatewayError) -> Result<Charge, GatewayError> {
+        guard var charge = ws.charge else { throw GatewayError(.unknownCharge) }
+        guard otp.count == policy.otpDigits, otp.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            throw GatewayError.field("otp", "must be \(policy.otpDigits) digits")
+        }
+        if charge.status == .paid {
+            if otp == charge.otp { return .success(charge) }
+            throw GatewayError(.chargeAlreadyPaid, details: ["voucher_code": charge.voucherCode ?? ""])
+        }
+        if charge.status == .pending, ws.now >= charge.expiresAt {
+            charge.status = .expired
+            ws.charge = charge
+            ws.record("expired", "not paid within \(Int(policy.chargeTTL)) s")
+            return .failure(GatewayError(.chargeExpired))
+        }
+        try requirePayable(charge, now: ws.now)
+        if ws.now >= charge.otpExpiresAt {
+            ws.record("otp_rejected", "expired")
+            return .failure(GatewayError(.otpExpired))
+        }
+        if otp != charge.otp {
+            charge.otpAttempts += 1
+            let remaining = policy.maxOTPAttempts - charge.otpAttempts
+            if remaining <= 0 {
+                charge.status = .locked
+                ws.charge = charge
+                ws.record("locked", "\(policy.maxOTPAttempts) wrong OTPs")
+                return .failure(GatewayError(.otpLocked))
+            }
+            ws.charge = charge
+            ws.record("otp_rejected", "wrong, \(remaining) attempts left")
+            return .failure(GatewayError(.otpInvalid, details: ["attempts_remaining": "\(remaining)"]))
+        }
+        guard let course = catalog.course(charge.courseID) else { throw GatewayError(.unknownCourse) }
+        try Eligibility.checkCanBuy(&ws, course: course, rules: rules)
+
+        // Pay: debit, voucher, e-mail. All in this one transaction.
+        ws.move(.debit, charge.amount, chargeID: charge.id)
+        let voucher = newVoucher(for: charge, course: course, now: ws.now)
+        charge.status = .paid
+        charge.paidAt = ws.now
+        charge.voucherCode = voucher.code
+        ws.charge = charge
+        ws.insert(voucher)
+        ws.participant.openVoucherCode = voucher.code
+        if ws.participant.firstPurchaseAt == nil { ws.participant.firstPurchaseAt = ws.now }
+        ws.record("paid", "debited Rp \(charge.amount), balance Rp \(ws.participant.balance)")
+        ws.record("voucher_issued", "\(voucher.code) redeem \(voucher.redeemCode)")
+        let platformName = catalog.platform(charge.platformID)?.name ?? charge.platformID
+        ws.send(
+            .email, subject: "Kode voucher pelatihan: \(course.title)",
+            body: """
+                Halo \(ws.participant.name),
+                Pembelian pelatihan "\(course.title)" di \(platformName) berhasil (Rp \(charge.amount)).
+                Kode voucher: \(voucher.code)
+                Kode redeem: \(voucher.redeemCode)
+                Nomor invoice: \(voucher.invoiceCode)
+                Sisa saldo pelatihan: Rp \(ws.participant.balance)
+                """
+        )
+        ws.record("voucher_emailed", ws.participant.email)
+        return .success(charge)
+    }
+
+    /// Expires a pending charge whose payment window has passed. Returns whether it changed.
+    public func expireIfDue(_ ws: inout Workspace) -> Bool {
+        guard var charge = ws.charge, charge.status == .pending, ws.now >= charge.expiresAt else { return false }
+        charge.status = .expired
+        ws.charge = charge
+        ws.record("expired", "not paid within \(Int(policy.chargeTTL)) s")
+        return true
+    }
+
+    // MARK: Cancellation
+
+    /// Cancels a paid charge's voucher or whole transaction and refunds the amount exactly once.
+    public func cancel(_ ws: inout Workspace, transaction: Bool) throws(GatewayError) -> Voucher {
+        guard var charge = ws.charge, var voucher = ws.voucher else { throw GatewayError(.unknownVoucher) }
+        guard charge.status == .paid, voucher.status == .active else { throw GatewayError(.voucherNotActive) }
+        guard voucher.completedAt == nil else { throw GatewayError(.trainingAlreadyRated, "A completed training cannot be cancelled.") }
+        voucher.status = transaction ? .transactionCancelled : .cancelled
+        charge.status = .refunded
+        charge.refundedAt = ws.now
+        ws.charge = charge
+        ws.voucher = voucher
+        ws.move(.refund, charge.amount, chargeID: charge.id)
+        if ws.participant.openVoucherCode == voucher.code { ws.participant.openVoucherCode = nil }
+        ws.record(transaction ? "transaction_cancelled" : "voucher_cancelled", "refunded Rp \(charge.amount)")
+        return voucher
+    }
+
+    // MARK: Helpers
+
+    private func requirePayable(_ charge: Charge, now: Date) throws(GatewayError) {
+        switch charge.status {
+        case .pending:
+            if now >= charge.expiresAt { throw GatewayError(.chargeExpired) }
+        case .paid: throw GatewayError(.chargeAlreadyPaid, details: ["voucher_code": charge.voucherCode ?? ""])
+        case .expired: throw GatewayError(.chargeExpired)
+        case .locked: throw GatewayError(.otpLocked)
+        case .refunded: throw GatewayError(.chargeNotPayable)
+        }
+    }
+
+    private func takeDailyOTP(_ ws: inout Workspace) throws(GatewayError) {
+        let today = Jakarta.dayNumber(ws.now)
+        if ws.participant.otpDay != today {
+            ws.participant.otpDay = today
+            ws.participant.otpSentToday = 0
+        }
+        guard ws.participant.otpSentToday < policy.otpDailyLimit else {
+            throw GatewayError(.otpDailyLimit, details: ["limit": "\(policy.otpDailyLimit)"])
+        }
+        ws.participant.otpSentToday += 1
+    }
+
+    private func sendOTP(_ ws: inout Workspace, otp: String, course: Course?) {
+        let minutes = Int(policy.otpTTL / 60)
+        ws.send(
+            .sms, subject: "OTP",
+            body: "Kode OTP Prakerja: \(otp). Berlaku \(minutes) menit untuk pembayaran \(course?.title ?? "pelatihan"). JANGAN berikan kode ini kepada siapa pun."
+        )
+        ws.record("otp_sent", ws.participant.phone)
+    }
+
+    private func newVoucher(for charge: Charge, course: Course, now: Date) -> Voucher {
+        let (code, redeem, invoice) = random.with { rng in
+            (
+                "PRK-" + rng.string(4, from: Self.codeAlphabet) + "-" + rng.string(4, from: Self.codeAlphabet) + "-"
+                    + rng.string(4, from: Self.codeAlphabet),
+                rng.uuidString(),
+                "INV-\(charge.platformID.uppercased())-" + rng.string(10, from: Self.codeAlphabet)
+            )
+        }
+        return Voucher(
+            code: code, redeemCode: redeem, invoiceCode: invoice, chargeID: charge.id, participantID: charge.participantID,
+            courseID: course.id, providerID: course.providerID, platformID: charge.platformID, amount: charge.amount,
+            status: .active, issuedAt: now, attendedSequences: []
+        )
+    }
+}

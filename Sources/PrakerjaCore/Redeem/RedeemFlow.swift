@@ -1,0 +1,157 @@
+import Foundation
+
+/// The redeem-code API's outcomes, wire-compatible with the real programme's: the six canonical
+/// messages, plus the webinar window.
+public struct RedeemError: Error, Sendable, Equatable {
+    public enum Reason: String, Sendable, CaseIterable {
+        case notFound = "Kode redeem tidak ditemukan"
+        case typeMismatch = "Tipe pelatihan tidak sesuai"
+        case wrongProvider = "Kode redeem bukan milik lembaga pelatihan yang kamu pilih"
+        case codeCancelled = "Kode redeem sudah dibatalkan"
+        case transactionCancelled = "Transaksi sudah dibatalkan"
+        case alreadyUsed = "Kode redeem sudah digunakan"
+        /// Not one of the six: a webinar's code works from 1 h before to 1 h after its session starts.
+        case outsideWebinarWindow = "Kode redeem hanya dapat digunakan mulai 1 jam sebelum sampai 1 jam setelah jadwal webinar dimulai"
+    }
+
+    public let reason: Reason
+    public init(_ reason: Reason) { self.reason = reason }
+
+    public var status: Int {
+        switch reason {
+        case .notFound: 404
+        case .wrongProvider: 403
+        case .alreadyUsed: 409
+        case .typeMismatch, .codeCancelled, .transactionCancelled, .outsideWebinarWindow: 422
+        }
+    }
+}
+
+/// The `data` object of a redeem-code response.
+public struct RedeemStatus: Codable, Sendable, Equatable {
+    public var redeemCode: String
+    public var courseCode: String
+    public var invoiceCode: String
+    public var scheduleCode: String?
+    /// 1 once the code was committed (redeemed), else 0.
+    public var status: Int
+    /// 1 if the asked `sequence` was committed, else 0.
+    public var attendanceStatus: Int
+    public var redeemAt: String?
+    public var dpPlatform: String
+    public var sequence: Int
+
+    enum CodingKeys: String, CodingKey {
+        case status, sequence
+        case redeemCode = "redeem_code"
+        case courseCode = "course_code"
+        case invoiceCode = "invoice_code"
+        case scheduleCode = "schedule_code"
+        case attendanceStatus = "attendance_status"
+        case redeemAt = "redeem_at"
+        case dpPlatform = "dp_platform"
+    }
+}
+
+/// Redemption at training providers and the participant's side of a training, as pure functions.
+public struct TrainingFlow: Sendable {
+    public let catalog: Catalog
+    public let rules: RulesProfile
+    /// Attendance sequences: 1–10, and 999 for the post-test.
+    public static let validSequences: Set<Int> = Set(1...10).union([999])
+    public static let webinarWindow: TimeInterval = 3600
+
+    public init(catalog: Catalog, rules: RulesProfile) {
+        self.catalog = catalog
+        self.rules = rules
+    }
+
+    /// The checks common to status and commit, in the order the real API applies them.
+    func check(_ voucher: Voucher?, provider: Provider, sequence: Int) throws(RedeemError) -> (Voucher, Course) {
+        guard let voucher, let course = catalog.course(voucher.courseID) else { throw RedeemError(.notFound) }
+        guard voucher.providerID == provider.id else { throw RedeemError(.wrongProvider) }
+        switch voucher.status {
+        case .cancelled: throw RedeemError(.codeCancelled)
+        case .transactionCancelled: throw RedeemError(.transactionCancelled)
+        case .active: break
+        }
+        switch course.type {
+        case .offline: throw RedeemError(.typeMismatch)
+        case .webinar where sequence != 999 && sequence > course.sessions.count: throw RedeemError(.typeMismatch)
+        case .webinar, .selfPaced: break
+        }
+        return (voucher, course)
+    }
+
+    public func status(voucher: Voucher, provider: Provider, sequence: Int) throws(RedeemError) -> RedeemStatus {
+        let (voucher, course) = try check(voucher, provider: provider, sequence: sequence)
+        return render(voucher, course: course, sequence: sequence)
+    }
+
+    /// Marks attendance `sequence` (1 = the redemption itself).
+    public func commit(_ ws: inout Workspace, provider: Provider, sequence: Int) throws(RedeemError) -> RedeemStatus {
+        var (voucher, course) = try check(ws.voucher, provider: provider, sequence: sequence)
+        if voucher.attendedSequences.contains(sequence) { throw RedeemError(.alreadyUsed) }
+        if course.type == .webinar, sequence != 999 {
+            let start = course.sessions[sequence - 1].startsAt
+            guard abs(ws.now.timeIntervalSince(start)) <= Self.webinarWindow else { throw RedeemError(.outsideWebinarWindow) }
+        }
+        voucher.attendedSequences = (voucher.attendedSequences + [sequence]).sorted()
+        if voucher.redeemedAt == nil { voucher.redeemedAt = ws.now }
+        ws.voucher = voucher
+        ws.record("redeem_committed", "sequence \(sequence) at \(provider.id)")
+        return render(voucher, course: course, sequence: sequence)
+    }
+
+    func render(_ voucher: Voucher, course: Course, sequence: Int) -> RedeemStatus {
+        RedeemStatus(
+            redeemCode: voucher.redeemCode, courseCode: course.id, invoiceCode: voucher.invoiceCode,
+            scheduleCode: course.type == .webinar ? "\(course.id)-s\(min(sequence, course.sessions.count))" : nil,
+            status: voucher.redeemedAt == nil ? 0 : 1,
+            attendanceStatus: voucher.attendedSequences.contains(sequence) ? 1 : 0,
+            redeemAt: voucher.redeemedAt.map(Timestamps.iso8601),
+            dpPlatform: catalog.platform(voucher.platformID)?.name ?? voucher.platformID, sequence: sequence
+        )
+    }
+
+    // MARK: Participant actions (simulation API)
+
+    public func watchVideos(_ ws: inout Workspace, count: Int) throws(GatewayError) {
+        guard (1...rules.requiredVideos).contains(count) else {
+            throw GatewayError.field("count", "must be between 1 and \(rules.requiredVideos)")
+        }
+        ws.participant.videosWatched = min(rules.requiredVideos, ws.participant.videosWatched + count)
+    }
+
+    /// The participant finishes the training behind a redeemed voucher.
+    public func complete(_ ws: inout Workspace) throws(GatewayError) -> Voucher {
+        guard var voucher = ws.voucher else { throw GatewayError(.unknownVoucher) }
+        guard voucher.status == .active else { throw GatewayError(.voucherNotActive) }
+        guard voucher.redeemedAt != nil else { throw GatewayError(.trainingNotRedeemed) }
+        if voucher.completedAt == nil {
+            voucher.completedAt = ws.now
+            ws.voucher = voucher
+            ws.record("training_completed")
+        }
+        return voucher
+    }
+
+    /// The participant rates a completed training (1–5), which frees them to buy the next one.
+    public func rate(_ ws: inout Workspace, rating: Int) throws(GatewayError) -> Voucher {
+        guard (1...5).contains(rating) else { throw GatewayError.field("rating", "must be between 1 and 5") }
+        guard var voucher = ws.voucher else { throw GatewayError(.unknownVoucher) }
+        guard voucher.status == .active else { throw GatewayError(.voucherNotActive) }
+        guard voucher.completedAt != nil else { throw GatewayError(.trainingNotCompleted) }
+        guard voucher.rating == nil else { throw GatewayError(.trainingAlreadyRated) }
+        voucher.rating = rating
+        ws.voucher = voucher
+        if ws.participant.openVoucherCode == voucher.code { ws.participant.openVoucherCode = nil }
+        ws.participant.lastCompletedAt = ws.now
+        ws.participant.completedTrainings += 1
+        if ws.participant.completedTrainings == 1 {
+            ws.participant.incentiveTotal = rules.incentiveAmount * Rupiah(rules.incentivePayments)
+        }
+        ws.record("training_rated", "\(rating)/5")
+        return voucher
+    }
+}

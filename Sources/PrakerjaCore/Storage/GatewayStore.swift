@@ -1,0 +1,139 @@
+import Foundation
+
+/// Where the gateway keeps its state. Every command runs in one transaction through a ``Workspace``;
+/// implementations (SQLite now, PostgreSQL later) pass the same conformance suite (`PrakerjaTesting`).
+public protocol GatewayStore: Sendable {
+    // MARK: Participants
+    /// Inserts participants in one transaction. Throws `NIK_BLACKLISTED` or `DUPLICATE_PARTICIPANT`
+    /// (and inserts none) if any one of them cannot be accepted.
+    func insertParticipants(_ participants: [Participant]) async throws
+    func participant(card: String) async throws -> Participant?
+    func participants(offset: Int, limit: Int) async throws -> [Participant]
+    func participantCount() async throws -> Int
+    func isBlacklisted(nik: String) async throws -> Bool
+
+    // MARK: Commands (one transaction each)
+    /// Loads the participant with this card (and, if `binding` is given, who is bound to that platform
+    /// account and which account this card has there), runs `body`, writes what it changed.
+    func withParticipant<T: Sendable>(
+        card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> T
+    /// Loads a charge with its participant and voucher. Throws `UNKNOWN_CHARGE`.
+    func withCharge<T: Sendable>(id: String, now: Date, _ body: @Sendable (inout Workspace) throws -> T) async throws -> T
+    /// Loads a voucher (by voucher code or redeem code) with its charge and participant; nil if there is none.
+    func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T
+
+    // MARK: Reads
+    func charge(id: String) async throws -> Charge?
+    func chargeEvents(chargeID: String) async throws -> [ChargeEvent]
+    func voucher(_ key: VoucherKey) async throws -> Voucher?
+    func vouchers(participantID: String) async throws -> [Voucher]
+    func ledger(participantID: String) async throws -> [LedgerEntry]
+    /// Messages in id order, optionally for one recipient (phone or e-mail), after `afterID`.
+    func outbox(channel: OutboxMessage.Channel, recipient: String?, afterID: Int64, limit: Int) async throws -> [OutboxMessage]
+    /// Checks every participant's money and every charge's voucher; see ``AuditReport``.
+    func audit() async throws -> AuditReport
+
+    // MARK: Idempotency (Stripe semantics)
+    func beginIdempotent(platformID: String, key: String, fingerprint: String, now: Date) async throws -> IdempotencyBegin
+    func completeIdempotent(platformID: String, key: String, response: StoredResponse) async throws
+    /// Forgets an in-flight key whose request failed in a way not worth replaying.
+    func abandonIdempotent(platformID: String, key: String) async throws
+
+    // MARK: Simulation
+    /// Ids of active participants who have not bought yet and were accepted before `acceptedBefore`.
+    func overdueParticipantCards(acceptedBefore: Date) async throws -> [String]
+    func clockOffset() async throws -> TimeInterval?
+    func saveClockOffset(_ offset: TimeInterval) async throws
+    /// Deletes every participant, charge, voucher, message and key (the clock offset too).
+    func reset() async throws
+}
+
+public enum VoucherKey: Sendable, Hashable {
+    case code(String)
+    case redeemCode(String)
+}
+
+/// A response kept for an idempotency key.
+public struct StoredResponse: Codable, Sendable, Equatable {
+    public var status: Int
+    public var body: [UInt8]
+    public init(status: Int, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+}
+
+public enum IdempotencyBegin: Sendable, Equatable {
+    /// First use: go ahead, then `completeIdempotent` or `abandonIdempotent`.
+    case proceed
+    /// Seen before with the same request: send this again.
+    case replay(StoredResponse)
+    /// Seen before with a different request.
+    case mismatch
+    /// The first request with this key has not finished.
+    case inFlight
+}
+
+/// The money-and-voucher audit: every discrepancy found, and the totals.
+public struct AuditReport: Codable, Sendable, Equatable {
+    public var participants: Int
+    public var paidCharges: Int
+    public var refundedCharges: Int
+    public var vouchers: Int
+    public var totalDebited: Rupiah
+    public var totalRefunded: Rupiah
+    public var totalForfeited: Rupiah
+    /// Human-readable descriptions of every broken invariant; empty when the books balance.
+    public var problems: [String]
+
+    public var ok: Bool { problems.isEmpty }
+
+    public init(
+        participants: Int, paidCharges: Int, refundedCharges: Int, vouchers: Int, totalDebited: Rupiah, totalRefunded: Rupiah,
+        totalForfeited: Rupiah, problems: [String]
+    ) {
+        self.participants = participants
+        self.paidCharges = paidCharges
+        self.refundedCharges = refundedCharges
+        self.vouchers = vouchers
+        self.totalDebited = totalDebited
+        self.totalRefunded = totalRefunded
+        self.totalForfeited = totalForfeited
+        self.problems = problems
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case participants, vouchers, problems, ok
+        case paidCharges = "paid_charges"
+        case refundedCharges = "refunded_charges"
+        case totalDebited = "total_debited"
+        case totalRefunded = "total_refunded"
+        case totalForfeited = "total_forfeited"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(participants, forKey: .participants)
+        try c.encode(paidCharges, forKey: .paidCharges)
+        try c.encode(refundedCharges, forKey: .refundedCharges)
+        try c.encode(vouchers, forKey: .vouchers)
+        try c.encode(totalDebited, forKey: .totalDebited)
+        try c.encode(totalRefunded, forKey: .totalRefunded)
+        try c.encode(totalForfeited, forKey: .totalForfeited)
+        try c.encode(problems, forKey: .problems)
+        try c.encode(ok, forKey: .ok)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        participants = try c.decode(Int.self, forKey: .participants)
+        paidCharges = try c.decode(Int.self, forKey: .paidCharges)
+        refundedCharges = try c.decode(Int.self, forKey: .refundedCharges)
+        vouchers = try c.decode(Int.self, forKey: .vouchers)
+        totalDebited = try c.decode(Rupiah.self, forKey: .totalDebited)
+        totalRefunded = try c.decode(Rupiah.self, forKey: .totalRefunded)
+        totalForfeited = try c.decode(Rupiah.self, forKey: .totalForfeited)
+        problems = try c.decode([String].self, forKey: .problems)
+    }
+}

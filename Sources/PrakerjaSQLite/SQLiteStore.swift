@@ -1,0 +1,259 @@
+import Foundation
+import GRDB
+import PrakerjaCore
+
+/// The embedded store: one SQLite file in WAL mode, through GRDB.
+///
+/// Writes are serialised on GRDB's writer connection, so each command's read-check-write is atomic. The
+/// schema backs the domain's promises with constraints of its own: a balance can never be negative, a
+/// charge has at most one voucher, at most one debit and at most one refund.
+public struct SQLiteStore: GatewayStore {
+    public enum Durability: String, Sendable, CaseIterable {
+        /// `synchronous=NORMAL`: an acknowledged write survives a killed process (not a power cut).
+        case normal
+        /// `synchronous=FULL`: an fsync per transaction; survives a power cut too.
+        case full
+    }
+
+    let writer: any DatabaseWriter
+
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    public init(path: String, durability: Durability = .normal) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: config)
+        // DatabasePool sets synchronous=NORMAL itself after prepareDatabase; set FULL afterwards and check it.
+        if durability == .full {
+            try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            let level = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+            precondition(level == 2, "could not set synchronous=FULL")
+        }
+        try self.init(writer: pool)
+    }
+
+    /// An in-memory database, for quick tests of the logic around the store.
+    public static func inMemory() throws -> SQLiteStore {
+        try SQLiteStore(writer: DatabaseQueue())
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+        // A key left in flight by a process that died is released: its request never completed.
+        try writer.write { db in try db.execute(sql: "DELETE FROM idempotency WHERE state = 'pending'") }
+    }
+
+    /// The `journal_mode` in force (`wal` for a file database).
+    public func journalMode() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    // MARK: Participants
+
+    public func insertParticipants(_ participants: [Participant]) async throws {
+        try await writer.write { db in
+            for p in participants {
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM blacklist WHERE nik = ?", arguments: [p.nik]) == true {
+                    throw GatewayError(.blacklisted, details: ["nik": p.nik])
+                }
+                if try Bool.fetchOne(
+                    db, sql: "SELECT 1 FROM participants WHERE nik = ? OR card_number = ? OR id = ?", arguments: [p.nik, p.cardNumber, p.id]
+                ) == true {
+                    throw GatewayError(.duplicateParticipant)
+                }
+                try Rows.insert(p, db)
+            }
+        }
+    }
+
+    public func participant(card: String) async throws -> Participant? {
+        try await writer.read { db in try Rows.participant(db, card: card) }
+    }
+
+    public func participants(offset: Int, limit: Int) async throws -> [Participant] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM participants ORDER BY rowid LIMIT ? OFFSET ?", arguments: [limit, offset])
+                .map(Rows.participant)
+        }
+    }
+
+    public func participantCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM participants") ?? 0 }
+    }
+
+    public func isBlacklisted(nik: String) async throws -> Bool {
+        try await writer.read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM blacklist WHERE nik = ?", arguments: [nik]) ?? false }
+    }
+
+    // MARK: Commands
+
+    public func withParticipant<T: Sendable>(
+        card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> T {
+        let binding = binding.map { ($0.platformID, $0.accountID) }
+        return try await writer.write { db in
+            guard let participant = try Rows.participant(db, card: card) else { throw GatewayError(.unknownCard) }
+            var ws = Workspace(now: now, participant: participant)
+            if let (platformID, accountID) = binding {
+                ws.accountOwnerCard = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT card_number FROM bindings WHERE platform_id = ? AND account_id = ?"),
+                    arguments: [platformID, accountID]
+                )
+                ws.cardAccount = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT account_id FROM bindings WHERE platform_id = ? AND card_number = ?"),
+                    arguments: [platformID, card]
+                )
+            }
+            let original = ws
+            let result = try body(&ws)
+            try Rows.persist(ws, original: original, db)
+            return result
+        }
+    }
+
+    public func withCharge<T: Sendable>(id: String, now: Date, _ body: @Sendable (inout Workspace) throws -> T) async throws -> T {
+        try await writer.write { db in
+            guard let charge = try Rows.charge(db, id: id),
+                let participant = try Rows.participant(db, id: charge.participantID)
+            else { throw GatewayError(.unknownCharge) }
+            let voucher = try charge.voucherCode.flatMap { try Rows.voucher(db, .code($0)) }
+            var ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
+            let original = ws
+            let result = try body(&ws)
+            try Rows.persist(ws, original: original, db)
+            return result
+        }
+    }
+
+    public func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T {
+        try await writer.write { db in
+            var ws: Workspace?
+            if let voucher = try Rows.voucher(db, key), let charge = try Rows.charge(db, id: voucher.chargeID),
+                let participant = try Rows.participant(db, id: voucher.participantID)
+            {
+                ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
+            }
+            let original = ws
+            let result = try body(&ws)
+            if let ws, let original { try Rows.persist(ws, original: original, db) }
+            return result
+        }
+    }
+
+    // MARK: Reads
+
+    public func charge(id: String) async throws -> Charge? {
+        try await writer.read { db in try Rows.charge(db, id: id) }
+    }
+
+    public func chargeEvents(chargeID: String) async throws -> [ChargeEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM charge_events WHERE charge_id = ? ORDER BY id", arguments: [chargeID]).map {
+                ChargeEvent(chargeID: $0["charge_id"], kind: $0["kind"], detail: $0["detail"], at: Date(millisecondsSince1970: $0["at"]))
+            }
+        }
+    }
+
+    public func voucher(_ key: VoucherKey) async throws -> Voucher? {
+        try await writer.read { db in try Rows.voucher(db, key) }
+    }
+
+    public func vouchers(participantID: String) async throws -> [Voucher] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM vouchers WHERE participant_id = ? ORDER BY issued_at, code", arguments: [participantID])
+                .map(Rows.voucher)
+        }
+    }
+
+    public func ledger(participantID: String) async throws -> [LedgerEntry] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM ledger WHERE participant_id = ? ORDER BY id", arguments: [participantID]).map(Rows.ledger)
+        }
+    }
+
+    public func outbox(channel: OutboxMessage.Channel, recipient: String?, afterID: Int64, limit: Int) async throws -> [OutboxMessage] {
+        try await writer.read { db in
+            let rows: [Row]
+            if let recipient {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM outbox WHERE channel = ? AND recipient = ? AND id > ? ORDER BY id LIMIT ?"),
+                    arguments: [channel.rawValue, recipient, afterID, limit]
+                )
+            } else {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM outbox WHERE channel = ? AND id > ? ORDER BY id LIMIT ?", arguments: [channel.rawValue, afterID, limit]
+                )
+            }
+            return rows.map(Rows.outbox)
+        }
+    }
+
+    public func audit() async throws -> AuditReport {
+        try await writer.read { db in try Audit.run(db) }
+    }
+
+    // MARK: Idempotency
+
+    public func beginIdempotent(platformID: String, key: String, fingerprint: String, now: Date) async throws -> IdempotencyBegin {
+        try await writer.write { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT fingerprint, state, status, body FROM idempotency WHERE platform_id = ? AND key = ?", arguments: [platformID, key]
+            )
+            guard let row else {
+                try db.execute(
+                    sql: "INSERT INTO idempotency (platform_id, key, fingerprint, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
+                    arguments: [platformID, key, fingerprint, now.millisecondsSince1970]
+                )
+                return .proceed
+            }
+            if (row["fingerprint"] as String) != fingerprint { return .mismatch }
+            if (row["state"] as String) == "pending" { return .inFlight }
+            let body: Data = row["body"]
+            return .replay(StoredResponse(status: row["status"], body: Array(body)))
+        }
+    }
+
+    public func completeIdempotent(platformID: String, key: String, response: StoredResponse) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE idempotency SET state = 'done', status = ?, body = ? WHERE platform_id = ? AND key = ?",
+                arguments: [response.status, Data(response.body), platformID, key]
+            )
+        }
+    }
+
+    public func abandonIdempotent(platformID: String, key: String) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "DELETE FROM idempotency WHERE platform_id = ? AND key = ? AND state = 'pending'", arguments: [platformID, key])
+        }
+    }
+
+    // MARK: Simulation
+
+    public func overdueParticipantCards(acceptedBefore: Date) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT card_number FROM participants WHERE status = 'active' AND first_purchase_at IS NULL AND accepted_at < ?",
+                arguments: [acceptedBefore.millisecondsSince1970]
+            )
+        }
+    }
+
+    public func clockOffset() async throws -> TimeInterval? {
+        try await writer.read { db in try Double.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'clock_offset'") }
+    }
+
+    public func saveClockOffset(_ offset: TimeInterval) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('clock_offset', ?)", arguments: [offset])
+        }
+    }
+
+    public func reset() async throws {
+        try await writer.write { db in
+            for table in ["participants", "blacklist", "charges", "vouchers", "bindings", "ledger", "outbox", "charge_events", "idempotency", "sim_state"] {
+                try db.execute(sql: "DELETE FROM \(table)")
+            }
+        }
+    }
+}

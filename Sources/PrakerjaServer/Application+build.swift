@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+import Logging
+import PrakerjaCore
+
+/// Assembles the gateway's router: catalog, partner payment API, redeem-code API, simulation API,
+/// OpenAPI document and health check, behind the error and request-log middleware.
+public func buildRouter<Context: RequestContext>(
+    gateway: Gateway, wallClock: any TimeSource, logger: Logger, context: Context.Type = BasicRequestContext.self
+) -> Router<Context> {
+    let router = Router(context: context)
+    router.add(middleware: RequestLogMiddleware(logger: logger))
+    router.add(middleware: ErrorMiddleware())
+    router.get("health") { _, _ in try Reply(json: ["status": "ok"]) }
+    router.get("openapi.yaml") { _, _ in
+        var reply = Reply(body: OpenAPIDocument.bytes)
+        reply.headers[.contentType] = "application/yaml"
+        return reply
+    }
+    CatalogRoutes(catalog: gateway.catalog).register(on: router)
+    PartnerRoutes(gateway: gateway, authenticator: PartnerAuthenticator(catalog: gateway.catalog, wallClock: wallClock)).register(on: router)
+    RedeemRoutes(gateway: gateway, wallClock: wallClock).register(on: router)
+    SimulationRoutes(gateway: gateway).register(on: router)
+    return router
+}
+
+/// The gateway as a Hummingbird application listening on `host:port`.
+public func buildApplication(
+    gateway: Gateway, host: String, port: Int, wallClock: any TimeSource, logger: Logger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(gateway: gateway, wallClock: wallClock, logger: logger),
+        configuration: .init(address: .hostname(host, port: port), serverName: "prakerja-sim"),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
+        logger: logger
+    )
+}
+
+/// The OpenAPI 3.1 document for every HTTP API, shipped as a resource.
+public enum OpenAPIDocument {
+    public static let bytes: [UInt8] = {
+        guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
+            return Array("openapi: 3.1.0\ninfo: {title: missing, version: '0'}\npaths: {}\n".utf8)
+        }
+        return Array(data)
+    }()
+}

@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PrakerjaCore
+
+/// Renders every error as JSON with a stable code. Only a bug reaches 500, and it is logged.
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as GatewayError {
+            return try error.response(from: request, context: context)
+        } catch let error as RedeemError {
+            return try RedeemRoutes.failure(error).response(from: request, context: context)
+        } catch let error as HTTPError {
+            let code: GatewayError.Code =
+                switch error.status.code {
+                case 404: .notFound
+                case 405: .methodNotAllowed
+                case 413: .bodyTooLarge
+                default: .invalidField
+                }
+            let message = error.status.code == 404 ? "No endpoint \(request.method) \(request.uri.path)." : (error.body ?? code.defaultMessage)
+            var reply = try Reply(status: error.status.code < 500 ? error.status : .badRequest, json: ErrorBody(GatewayError(code, message)))
+            reply.headers.append(contentsOf: error.headers)
+            return try reply.response(from: request, context: context)
+        } catch {
+            context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
+            return try Reply(
+                status: .internalServerError, json: ["error": ["code": "INTERNAL", "message": "The simulator failed; see its log."]]
+            ).response(from: request, context: context)
+        }
+    }
+}
+
+/// Logs one structured (logfmt) line per request after it completes.
+struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
+    let logger: Logger
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        if logger.logLevel <= .info {
+            let elapsed = ContinuousClock.now - start
+            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            logger.info(
+                "method=\(request.method) path=\(request.uri.path) status=\(response.status.code) duration_us=\(micros) request_id=\(context.id)"
+            )
+        }
+        return response
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PrakerjaCore
+
+/// A finished JSON response as bytes, so it can be stored for an idempotency key and replayed exactly.
+struct Reply: ResponseGenerator, Sendable, Error {
+    var status: HTTPResponse.Status
+    var body: [UInt8]
+    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+
+    init(status: HTTPResponse.Status = .ok, body: [UInt8]) {
+        self.status = status
+        self.body = body
+    }
+
+    init(status: HTTPResponse.Status = .ok, json value: some Encodable) throws {
+        self.init(status: status, body: try JSON.encode(value))
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// The JSON conventions of every API: snake_case keys, ISO-8601 dates, integer rupiah.
+enum JSON {
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
+    static let decoder: JSONDecoder = {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }()
+
+    static func encode(_ value: some Encodable) throws -> [UInt8] { Array(try encoder.encode(value)) }
+
+    /// Decodes a request body, turning every failure into a 400 that names the problem.
+    static func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(GatewayError) -> T {
+        do {
+            return try decoder.decode(T.self, from: Data(body))
+        } catch let error as DecodingError {
+            switch error {
+            case .dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
+                throw GatewayError(.invalidJSON, body.isEmpty ? "The request body is empty; a JSON object is required." : nil)
+            case .keyNotFound(let key, let ctx):
+                throw GatewayError.field(path(ctx.codingPath + [key]), "is required")
+            case .typeMismatch(let type, let ctx):
+                if ctx.codingPath.isEmpty { throw GatewayError(.invalidJSON, "The request body must be a JSON object.") }
+                throw GatewayError.field(path(ctx.codingPath), "must be \(describe(type))")
+            case .valueNotFound(let type, let ctx):
+                throw GatewayError.field(path(ctx.codingPath), "must be \(describe(type)), not null")
+            case .dataCorrupted(let ctx):
+                throw GatewayError.field(path(ctx.codingPath), "has an invalid value")
+            @unknown default:
+                throw GatewayError(.invalidJSON)
+            }
+        } catch {
+            throw GatewayError(.invalidJSON)
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Double.Type: "a number"
+        case is Bool.Type: "a boolean"
+        default: "of type \(type)"
+        }
+    }
+}
+
+extension Request {
+    /// Body size limit for every endpoint.
+    static let maxBody = 64 * 1024
+
+    /// Collects the body (refusing more than `maxBody` bytes with 413).
+    mutating func bodyBytes() async throws(GatewayError) -> [UInt8] {
+        do {
+            let buffer = try await self.collectBody(upTo: Self.maxBody)
+            return Array(buffer.readableBytesView)
+        } catch {
+            throw GatewayError(.bodyTooLarge, details: ["limit_bytes": "\(Self.maxBody)"])
+        }
+    }
+}
+
+extension GatewayError: ResponseGenerator {}
+extension GatewayError: HTTPResponseError {
+    public var status: HTTPResponse.Status { HTTPResponse.Status(code: code.status) }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        try Reply(status: status, json: ErrorBody(self)).response(from: request, context: context)
+    }
+}
+
+/// `{"error": {"code", "message", "details"}}`
+struct ErrorBody: Codable {
+    struct Inner: Codable {
+        var code: String
+        var message: String
+        var details: [String: String]?
+    }
+    var error: Inner
+
+    init(_ e: GatewayError) {
+        error = Inner(code: e.code.rawValue, message: e.message, details: e.details.isEmpty ? nil : e.details)
+    }
+}
