@@ -72,7 +72,10 @@ let package = Package(
             dependencies: ["PrakerjaCore"]
         ),
         .testTarget(name: "PrakerjaCoreTests", dependencies: ["PrakerjaCore", "PrakerjaTesting"]),
-        .testTarget(name: "PrakerjaStoreTests", dependencies: ["PrakerjaCore", "PrakerjaSQLite", "PrakerjaTesting"]),
+        .testTarget(
+            name: "PrakerjaStoreTests",
+            dependencies: ["PrakerjaCore", "PrakerjaSQLite", "PrakerjaTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(
             name: "PrakerjaServerTests",
             dependencies: [

@@ -251,7 +251,7 @@ public struct SQLiteStore: GatewayStore {
 
     public func reset() async throws {
         try await writer.write { db in
-            for table in ["participants", "blacklist", "charges", "vouchers", "bindings", "ledger", "outbox", "charge_events", "idempotency", "sim_state"] {
+            for table in ["ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist", "participants", "sim_state"] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
         }

@@ -39,7 +39,7 @@ public struct PurchaseFlow: Sendable {
         if let account = ws.cardAccount, account != request.accountID { throw GatewayError(.cardBoundToOtherAccount) }
         try Eligibility.checkCanBuy(&ws, course: course, rules: rules)
         try takeDailyOTP(&ws)
-        if ws.accountOwnerCard == nil {
+        if ws.accountOwnerCard == nil, ws.cardAccount == nil {
             ws.bind(AccountBinding(platformID: platformID, accountID: request.accountID, cardNumber: request.cardNumber, boundAt: ws.now))
         }
         let otp = random.with { $0.digits(policy.otpDigits) }
