@@ -168,6 +168,7 @@ public struct Gateway: Sendable {
     }
 
     public func rateTraining(voucherCode: String, rating: Int) async throws -> Voucher {
+        guard (1...5).contains(rating) else { throw GatewayError.field("rating", "must be between 1 and 5") }
         let flow = training
         return try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
             guard ws != nil else { throw GatewayError(.unknownVoucher) }
