@@ -103,7 +103,8 @@ public struct Gateway: Sendable {
                 return ws.charge!
             }
         }
-        let voucher = try await charge.voucherCode.asyncMap { try await store.voucher(.code($0)) } ?? nil
+        var voucher: Voucher?
+        if let code = charge.voucherCode { voucher = try await store.voucher(.code(code)) }
         return (charge, voucher)
     }
 
@@ -126,8 +127,7 @@ public struct Gateway: Sendable {
 
     public func createParticipant(_ draft: ParticipantDraft) async throws -> Participant {
         try draft.validate(rules: rules)
-        let ordinal = try await store.participantCount() + 1
-        let person = random.with { rng in ParticipantFactory(rules: rules).make(draft, ordinal: ordinal, rng: &rng, now: clock.now()) }
+        let person = random.with { rng in ParticipantFactory(rules: rules).make(draft, ordinal: nil, rng: &rng, now: clock.now()) }
         try await store.insertParticipants([person])
         return person
     }
@@ -205,11 +205,3 @@ public struct Gateway: Sendable {
     }
 }
 
-extension Optional {
-    func asyncMap<U>(_ transform: (Wrapped) async throws -> U) async rethrows -> U? {
-        switch self {
-        case .some(let value): try await transform(value)
-        case .none: nil
-        }
-    }
-}

@@ -23,12 +23,15 @@ public struct SQLiteStore: GatewayStore {
         config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: config)
         // DatabasePool sets synchronous=NORMAL itself after prepareDatabase; set FULL afterwards and check it.
+        // The pragma is per connection; commits happen on the pool's single writer connection.
         if durability == .full {
             try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            let level = try pool.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
-            precondition(level == 2, "could not set synchronous=FULL")
         }
         try self.init(writer: pool)
+        let level = try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
+        guard level == (durability == .full ? 2 : 1) else {
+            throw DatabaseError(message: "synchronous is \(level.map(String.init) ?? "unknown"), not \(durability.rawValue)")
+        }
     }
 
     /// An in-memory database, for quick tests of the logic around the store.
@@ -41,6 +44,11 @@ public struct SQLiteStore: GatewayStore {
         try Self.migrator.migrate(writer)
         // A key left in flight by a process that died is released: its request never completed.
         try writer.write { db in try db.execute(sql: "DELETE FROM idempotency WHERE state = 'pending'") }
+    }
+
+    /// The writer connection's `synchronous` level: 1 = NORMAL, 2 = FULL.
+    public func synchronousLevel() async throws -> Int {
+        try await writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
     /// The `journal_mode` in force (`wal` for a file database).

@@ -41,7 +41,7 @@ public func buildApplication(
 public enum OpenAPIDocument {
     public static let bytes: [UInt8] = {
         guard let url = Bundle.module.url(forResource: "openapi", withExtension: "yaml"), let data = try? Data(contentsOf: url) else {
-            return Array("openapi: 3.1.0\ninfo: {title: missing, version: '0'}\npaths: {}\n".utf8)
+            fatalError("the OpenAPI document is missing from the PrakerjaServer bundle")
         }
         return Array(data)
     }()

@@ -13,7 +13,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try error.response(from: request, context: context)
         } catch let error as RedeemError {
             return try RedeemRoutes.failure(error).response(from: request, context: context)
-        } catch let error as HTTPError {
+        } catch let error as HTTPError where error.status.code < 500 {
             let code: GatewayError.Code =
                 switch error.status.code {
                 case 404: .notFound
@@ -22,7 +22,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 default: .invalidField
                 }
             let message = error.status.code == 404 ? "No endpoint \(request.method) \(request.uri.path)." : (error.body ?? code.defaultMessage)
-            var reply = try Reply(status: error.status.code < 500 ? error.status : .badRequest, json: ErrorBody(GatewayError(code, message)))
+            var reply = try Reply(status: error.status, json: ErrorBody(GatewayError(code, message)))
             reply.headers.append(contentsOf: error.headers)
             return try reply.response(from: request, context: context)
         } catch {

@@ -28,9 +28,12 @@ func withDatabaseFile<T>(_ body: (String) async throws -> T) async throws -> T {
         }
     }
 
-    @Test func fullDurabilityIsInForce() async throws {
+    @Test(arguments: [(SQLiteStore.Durability.normal, 1), (.full, 2)])
+    func durabilityIsInForceOnTheWriter(_ durability: SQLiteStore.Durability, _ level: Int) async throws {
         try await withDatabaseFile { path in
-            _ = try SQLiteStore(path: path, durability: .full)  // preconditions that synchronous=FULL took effect
+            let store = try SQLiteStore(path: path, durability: durability)
+            let actual = try await store.synchronousLevel()
+            #expect(actual == level)
         }
     }
 

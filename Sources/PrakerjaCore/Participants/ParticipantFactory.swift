@@ -87,16 +87,18 @@ public struct ParticipantFactory: Sendable {
         }
     }
 
-    /// One participant: the draft's fields, the rest drawn from `rng`.
-    public func make(_ draft: ParticipantDraft, ordinal: Int, rng: inout SeededGenerator, now: Date) -> Participant {
+    /// One participant: the draft's fields, the rest drawn from `rng`. `ordinal` (the population's numbering)
+    /// makes card numbers unique by construction; without it the serial part is drawn at random too.
+    public func make(_ draft: ParticipantDraft, ordinal: Int?, rng: inout SeededGenerator, now: Date) -> Participant {
+        let serial = ordinal ?? Int.random(in: 10_000_000..<100_000_000, using: &rng)
         let given = Self.givenNames.randomElement(using: &rng)!
         let family = Self.familyNames.randomElement(using: &rng)!
         let name = draft.name ?? "\(given) \(family)"
         // NIK: province/city/district code, birth date, serial. Card: 5-prefixed, ordinal in the tail.
-        let nik = draft.nik ?? (rng.digits(6) + rng.digits(6) + String(format: "%04d", ordinal % 10_000))
-        let card = draft.cardNumber ?? ("5" + rng.digits(7) + String(format: "%08d", ordinal % 100_000_000))
+        let nik = draft.nik ?? (rng.digits(6) + rng.digits(6) + String(format: "%04d", serial % 10_000))
+        let card = draft.cardNumber ?? ("5" + rng.digits(7) + String(format: "%08d", serial % 100_000_000))
         let phone = draft.phone ?? ("08" + ["11", "12", "13", "21", "52", "57", "77", "81", "95"].randomElement(using: &rng)! + rng.digits(8))
-        let email = draft.email ?? "\(given.lowercased()).\(family.lowercased()).\(ordinal)@mail.example.id"
+        let email = draft.email ?? "\(given.lowercased()).\(family.lowercased()).\(serial)@mail.example.id"
         let accepted = now - TimeInterval(draft.acceptedDaysAgo ?? 0) * 86_400
         return Participant(
             id: "ptc_" + rng.string(16, from: Array("0123456789abcdef")), nik: nik, name: name, cardNumber: card,

@@ -15,8 +15,4 @@ public enum Timestamps {
     public static func iso8601(_ date: Date) -> String {
         date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
     }
-
-    public static func parse(_ text: String) -> Date? {
-        try? Date.ISO8601FormatStyle().parse(text)
-    }
 }

@@ -87,10 +87,8 @@ struct PartnerRoutes {
             reply = try await work()
         } catch let error as GatewayError where error.httpStatus != 429 {
             reply = try Reply(status: HTTPResponse.Status(code: error.httpStatus), json: ErrorBody(error))
-        } catch let error as GatewayError {
-            try await gateway.store.abandonIdempotent(platformID: platform.id, key: key)
-            throw error
         } catch {
+            // Rate limits and failures are not results: free the key so the request can be retried.
             try await gateway.store.abandonIdempotent(platformID: platform.id, key: key)
             throw error
         }

@@ -1,0 +1,31 @@
+import Foundation
+import PrakerjaCore
+import Testing
+
+@Suite struct ParticipantFactoryTests {
+    let now = Date(timeIntervalSince1970: 1_634_259_600)
+
+    @Test func populationIsDeterministicWithUniqueCardsAndNIKs() {
+        let factory = ParticipantFactory(rules: .y2021)
+        let a = factory.population(count: 5000, seed: 21, now: now)
+        #expect(a == factory.population(count: 5000, seed: 21, now: now))
+        #expect(a != factory.population(count: 5000, seed: 22, now: now))
+        #expect(Set(a.map(\.cardNumber)).count == 5000 && Set(a.map(\.nik)).count == 5000 && Set(a.map(\.id)).count == 5000)
+        #expect(a.allSatisfy { $0.cardNumber.count == 16 && $0.nik.count == 16 && $0.balance == 1_000_000 })
+        #expect(a.allSatisfy { now.timeIntervalSince($0.acceptedAt) <= 20 * 86_400 })
+        let watched = a.filter { $0.videosWatched == 3 }.count
+        #expect((3600...4400).contains(watched))  // about 80 %
+    }
+
+    @Test func draftFieldsWinAndTheRestIsValid() throws {
+        var rng = SeededGenerator(seed: 1)
+        let draft = ParticipantDraft(nik: "3174010101900001", cardNumber: "5000000000000042", videosWatched: 2, acceptedDaysAgo: 3)
+        try draft.validate(rules: .y2021)
+        let p = ParticipantFactory(rules: .y2023).make(draft, ordinal: nil, rng: &rng, now: now)
+        #expect(p.nik == draft.nik && p.cardNumber == draft.cardNumber && p.videosWatched == 2)
+        #expect(p.acceptedAt == now - 3 * 86_400 && p.balance == 3_500_000)
+        #expect(p.phone.hasPrefix("08") && p.email.contains("@"))
+        #expect(throws: GatewayError.self) { try ParticipantDraft(cardNumber: "50000000000000ab").validate(rules: .y2021) }
+        #expect(throws: GatewayError.self) { try ParticipantDraft(videosWatched: 4).validate(rules: .y2021) }
+    }
+}
