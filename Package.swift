@@ -56,10 +56,23 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
+        // The seven platforms: each dialect's storefront (server) and adapter (client), and their shared kit.
+        .target(
+            name: "PrakerjaPlatforms",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -81,6 +94,15 @@ let package = Package(
             dependencies: [
                 "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "PrakerjaPlatformTests",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
     ]

@@ -1,0 +1,86 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PrakerjaClient
+import PrakerjaCore
+import ServiceLifecycle
+
+/// The one place platforms are registered, by catalog id.
+public enum PlatformRegistry {
+    public static let dialects: [any PlatformDialect.Type] = [
+        Bukalapak.self, Sisnaker.self, PijarMahir.self, Pintaria.self, Tokopedia.self,
+    ]
+
+    public static var platformIDs: [String] { dialects.map { $0.platformID } }
+
+    public static func dialect(_ platformID: String) -> (any PlatformDialect.Type)? {
+        dialects.first { $0.platformID == platformID }
+    }
+
+    /// An adapter for `platformID` talking to the storefront at `baseURL`. Credentials default to the ones
+    /// the built-in storefront derives from the catalog.
+    public static func adapter(
+        _ platformID: String, http: HTTPClient, baseURL: String, catalog: Catalog, credentials: StorefrontCredentials? = nil,
+        wallClock: any TimeSource = SystemTimeSource(), timeout: TimeAmount = .seconds(30),
+        observer: (@Sendable (AdapterTransport.Exchange) -> Void)? = nil
+    ) throws(BuyerError) -> any PlatformAdapter {
+        guard let dialect = dialect(platformID), let platform = catalog.platform(platformID) else {
+            throw BuyerError(.invalidRequest, "no platform \(platformID); known: \(platformIDs.joined(separator: ", "))")
+        }
+        var transport = AdapterTransport(
+            http: http, baseURL: baseURL, credentials: credentials ?? dialect.credentials(for: platform), wallClock: wallClock, observer: observer
+        )
+        transport.timeout = timeout
+        return dialect.makeAdapter(transport)
+    }
+}
+
+/// The seven storefronts as HTTP services, each on its own port, each paying through the gateway at
+/// `gatewayURL` (the built-in one or an external one).
+public struct StorefrontHost: Sendable {
+    public struct Endpoint: Sendable {
+        public var platformID: String
+        public var baseURL: String
+        public var credentials: StorefrontCredentials
+    }
+
+    public let storefronts: [Storefront]
+
+    /// `gatewayTimeout` bounds each gateway call (connection attempts included); keep it below the
+    /// adapters' timeout so a dead gateway is reported as such rather than as a dead platform.
+    public init(
+        catalog: Catalog, gatewayURL: String, http: HTTPClient, store: any StorefrontStore, wallClock: any TimeSource,
+        gatewayTimeout: TimeAmount = .seconds(10), only platformIDs: [String]? = nil
+    ) {
+        var gateway = GatewayClient(http: http, baseURL: gatewayURL, wallClock: wallClock)
+        gateway.timeout = gatewayTimeout
+        storefronts = PlatformRegistry.dialects.compactMap { dialect in
+            guard platformIDs?.contains(dialect.platformID) ?? true, let platform = catalog.platform(dialect.platformID) else { return nil }
+            let engine = StorefrontEngine(dialect: dialect, platform: platform, catalog: catalog, gateway: gateway, store: store, clock: wallClock)
+            return Storefront(engine: engine, credentials: dialect.credentials(for: platform), wallClock: wallClock)
+        }
+    }
+
+    /// One Hummingbird application per storefront. `port(i)` is the port of the i-th (0 picks a free one);
+    /// `onRunning` hears each storefront's endpoint once it listens.
+    public func services(
+        host: String, port: @escaping @Sendable (Int) -> Int, logger: Logger, onRunning: @escaping @Sendable (Endpoint) async -> Void
+    ) -> [any Service] {
+        storefronts.enumerated().map { index, storefront in
+            var log = logger
+            log[metadataKey: "platform"] = .string(storefront.dialect.platformID)
+            let requested = port(index)
+            return Application(
+                router: storefront.router(logger: log),
+                configuration: .init(address: .hostname(host, port: requested), serverName: "prakerja-sim-\(storefront.dialect.platformID)"),
+                onServerRunning: { channel in
+                    let bound = channel.localAddress?.port ?? requested
+                    await onRunning(Endpoint(platformID: storefront.dialect.platformID, baseURL: "http://\(host):\(bound)", credentials: storefront.credentials))
+                },
+                logger: log
+            )
+        }
+    }
+}

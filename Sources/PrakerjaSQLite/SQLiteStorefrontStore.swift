@@ -1,0 +1,162 @@
+import Foundation
+import GRDB
+import PrakerjaCore
+
+/// The storefronts' own state (accounts and orders of all seven platforms) in one SQLite file, WAL mode.
+/// Kept apart from the gateway's database: a storefront may talk to an external gateway.
+public struct SQLiteStorefrontStore: StorefrontStore {
+    let writer: any DatabaseWriter
+
+    public init(path: String) throws {
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        try self.init(writer: DatabasePool(path: path, configuration: config))
+    }
+
+    init(writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("storefront-v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE accounts (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        platform_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        username TEXT NOT NULL,
+                        card_number TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        UNIQUE (platform_id, id),
+                        UNIQUE (platform_id, username),
+                        UNIQUE (platform_id, card_number)
+                    );
+                    CREATE TABLE orders (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        platform_id TEXT NOT NULL,
+                        id TEXT NOT NULL,
+                        account_id TEXT NOT NULL,
+                        course_id TEXT NOT NULL,
+                        amount INTEGER NOT NULL CHECK (amount > 0),
+                        status TEXT NOT NULL CHECK (status IN ('created', 'awaiting_otp', 'paid', 'locked', 'expired', 'refunded')),
+                        charge_id TEXT,
+                        refused_attempts INTEGER NOT NULL,
+                        otp_expires_at INTEGER,
+                        voucher_code TEXT,
+                        redeem_code TEXT,
+                        invoice_code TEXT,
+                        provider_id TEXT,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL,
+                        UNIQUE (platform_id, id)
+                    );
+                    """
+            )
+        }
+        return migrator
+    }
+
+    public func bind(platformID: String, username: String, cardNumber: String, now: Date, makeID: @Sendable (Int64) -> String) async throws
+        -> StorefrontAccount
+    {
+        try await writer.write { db in
+            if let existing = try Self.account(db, "username = ?", [platformID, username]) {
+                guard existing.cardNumber == cardNumber else { throw BuyerError(.accountBoundToOtherCard) }
+                return existing
+            }
+            if try Self.account(db, "card_number = ?", [platformID, cardNumber]) != nil { throw BuyerError(.cardBoundToOtherAccount) }
+            try db.execute(
+                sql: "INSERT INTO accounts (platform_id, id, username, card_number, created_at) VALUES (?, '', ?, ?, ?)",
+                arguments: [platformID, username, cardNumber, millis(now)]
+            )
+            let seq = db.lastInsertedRowID
+            let id = makeID(seq)
+            try db.execute(sql: "UPDATE accounts SET id = ? WHERE seq = ?", arguments: [id, seq])
+            return StorefrontAccount(platformID: platformID, id: id, username: username, cardNumber: cardNumber, createdAt: now)
+        }
+    }
+
+    public func account(platformID: String, id: String) async throws -> StorefrontAccount? {
+        try await writer.read { db in try Self.account(db, "id = ?", [platformID, id]) }
+    }
+
+    private static func account(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> StorefrontAccount? {
+        let sql = "SELECT platform_id, id, username, card_number, created_at FROM accounts WHERE platform_id = ? AND \(condition)"
+        return try Row.fetchOne(db, sql: sql, arguments: arguments).map { row in
+            StorefrontAccount(platformID: row[0], id: row[1], username: row[2], cardNumber: row[3], createdAt: date(row[4]))
+        }
+    }
+
+    public func createOrder(_ draft: StorefrontOrder, makeID: @Sendable (Int64) -> String) async throws -> StorefrontOrder {
+        try await writer.write { db in
+            var order = draft
+            try db.execute(
+                sql: """
+                    INSERT INTO orders (platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
+                    VALUES (?, '', ?, ?, ?, ?, 0, ?, ?)
+                    """,
+                arguments: [order.platformID, order.accountID, order.courseID, order.amount, order.status.rawValue, millis(order.createdAt), millis(order.updatedAt)]
+            )
+            let seq = db.lastInsertedRowID
+            order.id = makeID(seq)
+            try db.execute(sql: "UPDATE orders SET id = ? WHERE seq = ?", arguments: [order.id, seq])
+            return order
+        }
+    }
+
+    public func order(platformID: String, id: String) async throws -> StorefrontOrder? {
+        try await writer.read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT platform_id, id, account_id, course_id, amount, status, charge_id, refused_attempts, otp_expires_at,
+                           voucher_code, redeem_code, invoice_code, provider_id, created_at, updated_at
+                    FROM orders WHERE platform_id = ? AND id = ?
+                    """,
+                arguments: [platformID, id]
+            ).map { row in
+                let code: String? = row[9]
+                return StorefrontOrder(
+                    platformID: row[0], id: row[1], accountID: row[2], courseID: row[3], amount: row[4],
+                    status: OrderStatus(rawValue: row[5]) ?? .created, chargeID: row[6], refusedAttempts: row[7],
+                    otpExpiresAt: (row[8] as Int64?).map(date),
+                    voucher: code.map { StorefrontOrder.Voucher(code: $0, redeemCode: row[10], invoiceCode: row[11], providerID: row[12]) },
+                    createdAt: date(row[13]), updatedAt: date(row[14])
+                )
+            }
+        }
+    }
+
+    public func save(_ order: StorefrontOrder) async throws {
+        try await writer.write { db in
+            // Paid and refunded are facts learnt from the gateway; a stale save cannot undo them or lose a voucher.
+            try db.execute(
+                sql: """
+                    UPDATE orders SET
+                        status = CASE WHEN status IN ('paid', 'refunded') AND :status NOT IN ('paid', 'refunded') THEN status ELSE :status END,
+                        charge_id = COALESCE(:charge, charge_id),
+                        refused_attempts = MAX(refused_attempts, :refused),
+                        otp_expires_at = :otp,
+                        voucher_code = COALESCE(voucher_code, :code),
+                        redeem_code = COALESCE(redeem_code, :redeem),
+                        invoice_code = COALESCE(invoice_code, :invoice),
+                        provider_id = COALESCE(provider_id, :provider),
+                        updated_at = :updated
+                    WHERE platform_id = :platform AND id = :id
+                    """,
+                arguments: [
+                    "status": order.status.rawValue, "charge": order.chargeID, "refused": order.refusedAttempts,
+                    "otp": order.otpExpiresAt.map(millis), "code": order.voucher?.code, "redeem": order.voucher?.redeemCode,
+                    "invoice": order.voucher?.invoiceCode, "provider": order.voucher?.providerID, "updated": millis(order.updatedAt),
+                    "platform": order.platformID, "id": order.id,
+                ]
+            )
+        }
+    }
+}
+
+private func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
+private func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }

@@ -1,0 +1,246 @@
+import AsyncHTTPClient
+import Foundation
+import PrakerjaClient
+import PrakerjaCore
+import PrakerjaPlatforms
+import PrakerjaTesting
+import Testing
+
+/// The one conformance suite: every scenario runs through each platform's adapter and storefront over
+/// HTTP and must end in the same outcome, in the shared taxonomy, on all seven.
+@Suite struct PlatformConformanceTests {
+    static let platforms = PlatformRegistry.platformIDs
+
+    @Test(arguments: platforms) func fullPurchaseAndRedemption(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            #expect(account.cardNumber == participant.cardNumber)
+            let again = try await h.adapter.signIn(username: account.username, cardNumber: participant.cardNumber)
+            #expect(again == account, "signing in again is harmless")
+
+            let courses = try await h.adapter.courses(type: .selfPaced, limit: 20)
+            #expect(!courses.isEmpty && courses.count <= 20)
+            #expect(courses.allSatisfy { h.world.catalog.course($0.id)?.platforms.contains(platform) == true && $0.type == .selfPaced })
+            #expect(courses.map(\.price) == courses.map(\.price).sorted())
+            let course = courses[0]
+
+            let placed = try await h.adapter.placeOrder(account: account, courseID: course.id)
+            #expect(placed.status == .created && placed.amount == course.price && placed.courseID == course.id && placed.voucher == nil)
+            await expectRefusal(.voucherNotReady) { try await h.adapter.voucher(account: account, orderID: placed.id) }
+
+            let awaiting = try await h.adapter.requestOTP(account: account, orderID: placed.id)
+            #expect(awaiting.status == .awaitingOTP && awaiting.otpExpiresAt != nil)
+            let repeated = try await h.adapter.requestOTP(account: account, orderID: placed.id)
+            #expect(repeated.status == .awaitingOTP, "asking again while an OTP is out changes nothing")
+            let texts = try await h.gateway.store.outbox(channel: .sms, recipient: participant.phone, afterID: 0, limit: 100)
+            #expect(texts.count == 1, "one OTP texted, not two")
+
+            let confirmed = try await h.adapter.confirmOTP(account: account, orderID: placed.id, otp: try await h.otp(participant), idempotencyKey: "k1")
+            #expect(confirmed.status == .paid)
+            #expect((confirmed.voucher != nil) == (h.dialect.delivery == .synchronous))
+
+            let voucher = try await h.voucher(account, placed.id)
+            let stored = try #require(try await h.gateway.store.vouchers(participantID: participant.id).first)
+            #expect(voucher.code == stored.code && voucher.redeemCode == stored.redeemCode && voucher.invoiceCode == stored.invoiceCode)
+            #expect(voucher.providerID == course.providerID && voucher.courseID == course.id)
+            #expect(voucher.displayCode != voucher.code, "each platform prints the code its own way")
+            let page = try await h.adapter.order(account: account, orderID: placed.id)
+            #expect(page.status == .paid && page.voucher == voucher && page.otpExpiresAt == nil)
+
+            let after = try await h.gateway.participant(card: participant.cardNumber)
+            #expect(after.balance == participant.balance - course.price)
+            try await h.finishTraining(voucher)
+            let audit = try await h.gateway.store.audit()
+            #expect(audit.problems.isEmpty)
+        }
+    }
+
+    @Test(arguments: platforms) func wrongOTPThenRightOne(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let order = try await h.awaitingOTP(account)
+            let otp = try await h.otp(participant)
+            let wrong = otp == "000000" ? "111111" : "000000"
+            await expectRefusal(.otpInvalid) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: wrong, idempotencyKey: "a") }
+            await expectRefusal(.invalidRequest, "not six digits") { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: "12ab56", idempotencyKey: "b") }
+            let paid = try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: "c")
+            #expect(paid.status == .paid)
+        }
+    }
+
+    @Test(arguments: platforms) func threeWrongOTPsLockThePayment(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let order = try await h.awaitingOTP(account)
+            let wrong = try await h.otp(participant) == "000000" ? "111111" : "000000"
+            await expectRefusal(.otpInvalid) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: wrong, idempotencyKey: "w1") }
+            await expectRefusal(.otpInvalid) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: wrong, idempotencyKey: "w2") }
+            await expectRefusal(.otpLocked) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: wrong, idempotencyKey: "w3") }
+            await expectRefusal(.otpLocked) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: try await h.otp(participant), idempotencyKey: "w4") }
+            #expect(try await h.adapter.order(account: account, orderID: order.id).status == .locked)
+            #expect(try await h.gateway.participant(card: participant.cardNumber).balance == participant.balance)
+        }
+    }
+
+    @Test(arguments: platforms) func expiredOTPThenResend(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let order = try await h.awaitingOTP(account)
+            let first = try await h.otp(participant)
+            await expectRefusal(.otpResendTooSoon) { try await h.adapter.resendOTP(account: account, orderID: order.id) }
+            h.world.base.advance(by: 6 * 60)
+            await expectRefusal(.otpExpired) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: first, idempotencyKey: "late") }
+            let resent = try await h.adapter.resendOTP(account: account, orderID: order.id)
+            #expect(resent.status == .awaitingOTP)
+            let second = try await h.otp(participant)
+            let paid = try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: second, idempotencyKey: "fresh")
+            #expect(paid.status == .paid)
+        }
+    }
+
+    @Test(arguments: platforms) func unpaidOrderExpires(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let order = try await h.awaitingOTP(account)
+            let otp = try await h.otp(participant)
+            h.world.base.advance(by: 16 * 60)
+            await expectRefusal(.orderExpired) { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: "x") }
+            #expect(try await h.adapter.order(account: account, orderID: order.id).status == .expired)
+            await expectRefusal(.orderExpired) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+        }
+    }
+
+    @Test(arguments: platforms) func retriedConfirmWithSameKeyDebitsOnce(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let order = try await h.awaitingOTP(account)
+            let otp = try await h.otp(participant)
+            // A platform timing out and retrying: the same key, several times, some at once.
+            let outcomes = try await withThrowingTaskGroup(of: StoreOrder.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: "retry-me") }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(outcomes.allSatisfy { $0.status == .paid && $0.id == order.id })
+            let codes = Set(outcomes.compactMap { $0.voucher?.code })
+            #expect(codes.count <= 1, "the same voucher every time")
+            let again = try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: "retry-me")
+            #expect(again.status == .paid)
+            let voucher = try await h.voucher(account, order.id)
+            #expect(codes.isEmpty || codes == [voucher.code])
+            let ledger = try await h.gateway.store.ledger(participantID: participant.id)
+            #expect(ledger.filter { $0.kind == .debit }.count == 1)
+            #expect(try await h.gateway.store.vouchers(participantID: participant.id).count == 1)
+            #expect(try await h.gateway.participant(card: participant.cardNumber).balance == participant.balance - order.amount)
+        }
+    }
+
+    @Test(arguments: platforms) func insufficientBalance(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let courses = try await h.adapter.courses(type: nil, limit: 1000)
+            // The dearest course first, then one dearer than what is left.
+            let dear = try #require(courses.last { $0.price <= participant.balance && $0.type == .selfPaced })
+            let left = participant.balance - dear.price
+            let tooDear = try #require(courses.first { $0.price > left }, "a course dearer than Rp \(left)")
+            let (_, voucher) = try await h.buy(participant, account, course: dear)
+            try await h.finishTraining(voucher)
+            let order = try await h.adapter.placeOrder(account: account, courseID: tooDear.id)
+            await expectRefusal(.insufficientBalance) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+            #expect(try await h.adapter.order(account: account, orderID: order.id).status == .created, "the order stays unpaid")
+            #expect(try await h.gateway.participant(card: participant.cardNumber).balance == left)
+        }
+    }
+
+    @Test(arguments: platforms) func previousTrainingUnfinished(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            let (_, voucher) = try await h.buy(participant, account)
+            let second = try await h.adapter.placeOrder(account: account, courseID: try await h.course().id)
+            await expectRefusal(.previousTrainingUnfinished) { try await h.adapter.requestOTP(account: account, orderID: second.id) }
+            // Once the first training is done, the same order can be paid: the refusal was not stored for good.
+            try await h.finishTraining(voucher)
+            let awaiting = try await h.adapter.requestOTP(account: account, orderID: second.id)
+            #expect(awaiting.status == .awaitingOTP)
+        }
+    }
+
+    @Test(arguments: platforms) func cardAndAccountBindings(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer("first-owner")
+            let other = try await h.world.participant()
+            await expectRefusal(.cardBoundToOtherAccount) { try await h.adapter.signIn(username: "second-owner", cardNumber: participant.cardNumber) }
+            await expectRefusal(.accountBoundToOtherCard) { try await h.adapter.signIn(username: account.username, cardNumber: other.cardNumber) }
+            await expectRefusal(.invalidRequest) { try await h.adapter.signIn(username: "someone", cardNumber: "1234") }
+            await expectRefusal(.invalidRequest) { try await h.adapter.signIn(username: "", cardNumber: other.cardNumber) }
+        }
+    }
+
+    @Test(arguments: platforms) func revokedParticipant(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            _ = try await h.gateway.revoke(card: participant.cardNumber)
+            let order = try await h.adapter.placeOrder(account: account, courseID: try await h.course().id)
+            await expectRefusal(.participantRevoked) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+        }
+    }
+
+    @Test(arguments: platforms) func guidanceVideosAndUnknownCard(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (_, account) = try await h.buyer(videos: 1)
+            let order = try await h.adapter.placeOrder(account: account, courseID: try await h.course().id)
+            await expectRefusal(.videosNotWatched) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+            let stranger = try await h.adapter.signIn(username: "stranger", cardNumber: "5999000000000001")
+            let strangerOrder = try await h.adapter.placeOrder(account: stranger, courseID: try await h.course().id)
+            await expectRefusal(.unknownCard) { try await h.adapter.requestOTP(account: stranger, orderID: strangerOrder.id) }
+        }
+    }
+
+    @Test(arguments: platforms) func courseNotSoldHere(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (_, account) = try await h.buyer()
+            let elsewhere = try #require(h.world.catalog.courses(platform: nil, type: nil).first { !$0.platforms.contains(platform) })
+            await expectRefusal(.courseNotSoldOnPlatform) { try await h.adapter.placeOrder(account: account, courseID: elsewhere.id) }
+            await expectRefusal(.unknownCourse) { try await h.adapter.placeOrder(account: account, courseID: "crs-does-not-exist") }
+        }
+    }
+
+    @Test(arguments: platforms) func ordersBelongToTheirAccount(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (_, owner) = try await h.buyer()
+            let (_, other) = try await h.buyer()
+            let order = try await h.adapter.placeOrder(account: owner, courseID: try await h.course().id)
+            await expectRefusal(.unknownOrder) { try await h.adapter.order(account: other, orderID: order.id) }
+            await expectRefusal(.unknownOrder) { try await h.adapter.requestOTP(account: other, orderID: order.id) }
+            await expectRefusal(.unknownOrder) { try await h.adapter.order(account: owner, orderID: h.dialect.orderID(999_999)) }
+            await expectRefusal(.orderNotPayable, "no OTP requested yet") {
+                try await h.adapter.confirmOTP(account: owner, orderID: order.id, otp: "123456", idempotencyKey: "early")
+            }
+        }
+    }
+
+    @Test(arguments: platforms) func badCredentialsAreRefusedInTheDialect(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let participant = try await h.world.participant()
+            let wrong = StorefrontCredentials(clientID: h.storefront.credentials.clientID, clientSecret: "not-the-secret")
+            await expectRefusal(.badCredentials) { try await h.otherAdapter(credentials: wrong).signIn(username: "mallory", cardNumber: participant.cardNumber) }
+            let stranger = StorefrontCredentials(clientID: "someone-else", clientSecret: "also-not-the-secret")
+            await expectRefusal(.badCredentials) { try await h.otherAdapter(credentials: stranger).courses(type: nil, limit: 5) }
+            // Nothing was bound: the real owner can still sign in with the card.
+            _ = try await h.adapter.signIn(username: "owner", cardNumber: participant.cardNumber)
+        }
+    }
+
+    @Test(arguments: platforms) func platformAndGatewayDown(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            await expectRefusal(.platformUnavailable) { try await h.otherAdapter(baseURL: "http://127.0.0.1:9").courses(type: nil, limit: 5) }
+        }
+        try await PlatformHarness.with(platform, storefrontGateway: "http://127.0.0.1:9") { h in
+            let (_, account) = try await h.buyer()
+            let order = try await h.adapter.placeOrder(account: account, courseID: try await h.course().id)
+            await expectRefusal(.gatewayUnavailable) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+            #expect(try await h.adapter.order(account: account, orderID: order.id).status == .created)
+        }
+    }
+}
