@@ -10,7 +10,7 @@ import ServiceLifecycle
 /// The one place platforms are registered, by catalog id.
 public enum PlatformRegistry {
     public static let dialects: [any PlatformDialect.Type] = [
-        Bukalapak.self, Sisnaker.self, PijarMahir.self, Pintaria.self, Tokopedia.self,
+        Bukalapak.self, Sisnaker.self, MauBelajarApa.self, PijarMahir.self, Pintaria.self, SekolahMu.self, Tokopedia.self,
     ]
 
     public static var platformIDs: [String] { dialects.map { $0.platformID } }
