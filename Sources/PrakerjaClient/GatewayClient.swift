@@ -105,6 +105,14 @@ public enum GatewayAPI {
         public var invoiceCode: String
         public var providerId: String
         public var status: String
+
+        public init(code: String, redeemCode: String, invoiceCode: String, providerId: String, status: String) {
+            self.code = code
+            self.redeemCode = redeemCode
+            self.invoiceCode = invoiceCode
+            self.providerId = providerId
+            self.status = status
+        }
     }
 
     public struct Message: Decodable, Sendable {

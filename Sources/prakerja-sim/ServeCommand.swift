@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PrakerjaCore
+import PrakerjaPlatforms
 import PrakerjaServer
 import PrakerjaSQLite
 import ServiceLifecycle
@@ -13,6 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
+    @Option(help: "Port of the first storefront; the seven listen on consecutive ports (0 picks free ones).") var storefrontPort = 8081
+    @Option(help: "SQLite file for the storefronts' accounts and orders (created if missing).") var storefrontDB = "prakerja-storefronts.sqlite"
+    @Option(help: "Storefronts pay through this gateway URL instead of the built-in one.") var storefrontGateway: String?
     @OptionGroup var gateway: GatewayOptions
 
     func run() async throws {
@@ -22,22 +26,32 @@ struct ServeCommand: AsyncParsableCommand {
         let sim = Gateway(catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: gateway.configuration)
         try await sim.start()
         let host = host
-        let app = buildApplication(gateway: sim, host: host, port: port, wallClock: SystemTimeSource(), logger: logger) { port in
-            let base = "http://\(host):\(port)"
-            FileHandle.standardOutput.write(Data((
-                """
-                prakerja-sim gateway listening on \(base)  (rules \(sim.rules.name.rawValue), db \(gateway.db), business time \(Timestamps.iso8601(sim.clock.now())))
-                  catalog    \(base)/catalog
-                  partner    \(base)/partner/v1/charges
-                  redeem     \(base)/api/v1/integration/payment/redeem-code/{status,commit}
-                  simulation \(base)/sim/
-                  openapi    \(base)/openapi.yaml
+        let db = gateway.db
+        let services = SimulationServices(
+            host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, platforms: nil,
+            signals: [.sigterm, .sigint], logger: logger
+        )
+        let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
+        try await withHTTPClient { http in
+            try await services.run(gateway: sim, catalog: catalog, storefrontStore: storefronts, http: http, stopAfterReady: false) { running in
+                let base = running.gatewayURL
+                var text = """
+                    prakerja-sim gateway listening on \(base)  (rules \(sim.rules.name.rawValue), db \(db), business time \(Timestamps.iso8601(sim.clock.now())))
+                      catalog    \(base)/catalog
+                      partner    \(base)/partner/v1/charges
+                      redeem     \(base)/api/v1/integration/payment/redeem-code/{status,commit}
+                      simulation \(base)/sim/
+                      openapi    \(base)/openapi.yaml
+                    storefronts (paying through \(running.storefrontGatewayURL); dialects in partners/<platform>/)
 
-                """
-            ).utf8))
+                    """
+                for endpoint in running.storefronts {
+                    let name = endpoint.platformID.padding(toLength: 14, withPad: " ", startingAt: 0)
+                    text += "  \(name) \(endpoint.baseURL)  client_id \(endpoint.credentials.clientID)  client_secret \(endpoint.credentials.clientSecret)\n"
+                }
+                FileHandle.standardOutput.write(Data(text.utf8))
+            }
         }
-        let group = ServiceGroup(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        try await group.run()
     }
 }
 
