@@ -244,3 +244,16 @@ import Testing
         }
     }
 }
+
+extension PlatformConformanceTests {
+    @Test(arguments: platforms) func credentialsOutliveTokensAndClockSkew(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (participant, account) = try await h.buyer()
+            // Two hours of real time: any access token has expired; the adapter fetches a new one.
+            h.wall.advance(by: 2 * 3600)
+            let order = try await h.awaitingOTP(account)
+            let paid = try await h.adapter.confirmOTP(account: account, orderID: order.id, otp: try await h.otp(participant), idempotencyKey: "after-2h")
+            #expect(paid.status == .paid)
+        }
+    }
+}
