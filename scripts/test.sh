@@ -15,27 +15,36 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-start() {  # start the gateway on $1 with database $2, wait until it answers
-  "$bin" serve --port "$1" --db "$2" --participants 200 --log-level warning >>"$work/server.log" 2>&1 &
+start() {  # start the gateway on $1 with database $2; wait until it answers and $3 storefront lines were printed
+  "$bin" serve --port "$1" --db "$2" --storefront-port 0 --storefront-db "$2.storefronts" --participants 200 --log-level warning \
+    >>"$work/server.log" 2>&1 &
   pid=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$1/health" >/dev/null 2>&1 && return 0; sleep 0.1; done
+  for _ in $(seq 1 100); do
+    curl -fs "http://127.0.0.1:$1/health" >/dev/null 2>&1 && [ "$(grep -c 'client_secret' "$work/server.log")" -ge "$3" ] && return 0
+    sleep 0.1
+  done
   echo "gateway did not start"; cat "$work/server.log"; return 1
 }
 passed=0; failed=0
 check() { if "$@"; then passed=$((passed+1)); echo "ok: $*"; else failed=$((failed+1)); echo "FAILED: $*"; fi; }
 
-# 1. A full purchase and redemption against a running gateway; then kill -9 right after the payment
-#    was acknowledged, restart on the same file, and find the payment and its voucher intact.
+# 1. A purchase and redemption on each of the seven platforms, through the adapters, paying through the
+#    running gateway; one more through a storefront that `serve` started. Then kill -9 right after the
+#    payments were acknowledged, restart on the same files, and find every payment and voucher intact.
 P=$(port); db="$work/e2e.sqlite"
-start "$P" "$db"
-"$bin" demo --gateway "http://127.0.0.1:$P" | tee "$work/demo.txt"
+start "$P" "$db" 7
+"$bin" demo --gateway "http://127.0.0.1:$P" --platform all | tee "$work/demo.txt"
+sisnaker=$(sed -n 's/^  sisnaker *\(http:[^ ]*\) .*/\1/p' "$work/server.log" | tail -1)
+"$bin" demo --gateway "http://127.0.0.1:$P" --platform sisnaker --storefront "$sisnaker" | tee -a "$work/demo.txt"
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true; pid=""
-voucher=$(sed -n 's/.*voucher \(PRK-[A-Z0-9-]*\),.*/\1/p' "$work/demo.txt" | head -1)
-charge=$(sed -n 's/^paid: charge \(ch_[a-z0-9]*\) .*/\1/p' "$work/demo.txt" | head -1)
-start "$P" "$db"
-check test -n "$voucher"
-check sh -c "curl -fs http://127.0.0.1:$P/sim/vouchers/$voucher | grep -q '\"status\":\"active\"'"
-check sh -c "curl -fs http://127.0.0.1:$P/sim/charges/$charge | grep -q '\"status\":\"paid\"'"
+vouchers=$(sed -n 's/.*(\(PRK-[A-Z0-9-]*\)), redeemed.*/\1/p' "$work/demo.txt")
+start "$P" "$db" 14
+check test "$(echo "$vouchers" | wc -w)" -eq 8
+for v in $vouchers; do
+  check sh -c "curl -fs http://127.0.0.1:$P/sim/vouchers/$v | grep -q '\"status\":\"active\"'"
+  charge=$(curl -fs "http://127.0.0.1:$P/sim/vouchers/$v" | sed -n 's/.*"charge_id":"\([^"]*\)".*/\1/p')
+  check sh -c "curl -fs http://127.0.0.1:$P/sim/charges/$charge | grep -q '\"status\":\"paid\"'"
+done
 check sh -c "curl -fs http://127.0.0.1:$P/sim/audit | grep -q '\"ok\":true'"
 
 # 2. The OpenAPI document is true: no 5xx, no undocumented status, no schema violation.
