@@ -73,25 +73,6 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
             }
         }
 
-        /// The HTTP status a storefront answers with when its dialect has no reason to differ.
-        public var httpStatus: Int {
-            switch self {
-            case .badCredentials: 401
-            case .invalidRequest: 400
-            case .unknownCourse, .unknownCard, .unknownAccount, .unknownOrder: 404
-            case .idempotencyConflict, .orderNotPayable: 409
-            case .otpResendTooSoon, .otpDailyLimit: 429
-            case .voucherNotReady: 425
-            case .gatewayUnavailable: 502
-            case .platformUnavailable: 503
-            case .platformError: 500
-            case .orderExpired, .participantRevoked, .purchaseDeadlinePassed, .videosNotWatched, .previousTrainingUnfinished,
-                .insufficientBalance, .courseNotSoldOnPlatform, .cardBoundToOtherAccount, .accountBoundToOtherCard, .otpInvalid,
-                .otpExpired, .otpLocked:
-                422
-            }
-        }
-
         public var defaultMessage: String {
             switch self {
             case .badCredentials: "The platform refused the client's credentials."

@@ -39,7 +39,9 @@ public protocol PlatformDialect: Sendable {
 extension PlatformDialect {
     /// Default credentials: `<platform>-sim` and a secret derived from the platform's gateway secret, so a
     /// storefront and its adapter agree without any exchange, and each platform's differ.
-    public static func credentials(for platform: Platform) -> StorefrontCredentials {
+    public static func credentials(for platform: Platform) -> StorefrontCredentials { derivedCredentials(for: platform) }
+
+    public static func derivedCredentials(for platform: Platform) -> StorefrontCredentials {
         let mac = HMAC<SHA256>.authenticationCode(for: Array("storefront-client:\(platform.id)".utf8), using: SymmetricKey(data: Array(platform.partnerSecret.utf8)))
         return StorefrontCredentials(clientID: "\(platform.id)-sim", clientSecret: String(Hex.encode(mac).prefix(40)))
     }

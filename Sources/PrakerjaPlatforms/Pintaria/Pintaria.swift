@@ -66,7 +66,7 @@ public enum Pintaria: PlatformDialect {
 
     /// Pintaria's credentials look like Midtrans sandbox keys.
     public static func credentials(for platform: Platform) -> StorefrontCredentials {
-        let derived = Bukalapak.credentials(for: platform)
+        let derived = derivedCredentials(for: platform)
         return StorefrontCredentials(clientID: "M\(derived.clientSecret.prefix(8).uppercased())", clientSecret: "SB-Mid-server-\(derived.clientSecret.prefix(24))")
     }
 

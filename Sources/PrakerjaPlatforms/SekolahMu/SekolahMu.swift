@@ -168,9 +168,11 @@ public enum SekolahMu: PlatformDialect {
         }
         router.get("prakerja/courses") { request, _ in
             try auth(request)
-            let courses = try engine.courses(type: try Wire.courseType(request.uri.queryParameters["type"], name: "type"), limit: try Wire.int(request, "limit", default: 50, 1...1000))
-            let all = try engine.courses(type: try Wire.courseType(request.uri.queryParameters["type"], name: "type"), limit: 1000)
-            return ok(List(data: courses.map { Course(id: $0.id, name: $0.title, providerId: $0.providerID, type: $0.type.rawValue, amount: $0.price, currency: "IDR") }, hasMore: all.count > courses.count))
+            let limit = try Wire.int(request, "limit", default: 50, 1...1000)
+            // One more than asked tells whether there are more.
+            let courses = try engine.courses(type: try Wire.courseType(request.uri.queryParameters["type"], name: "type"), limit: min(limit + 1, 1000))
+            let page = courses.prefix(limit).map { Course(id: $0.id, name: $0.title, providerId: $0.providerID, type: $0.type.rawValue, amount: $0.price, currency: "IDR") }
+            return ok(List(data: page, hasMore: courses.count > limit))
         }
         router.post("prakerja/orders") { request, _ in
             let account = try user(request)
