@@ -41,12 +41,14 @@ public struct GatewayClient: Sendable {
 
     // MARK: Plain calls
 
-    public func send(_ method: HTTPMethod, _ target: String, body: [UInt8]? = nil, headers: [(String, String)] = []) async throws -> Response {
+    public func send(
+        _ method: HTTPMethod, _ target: String, body: [UInt8]? = nil, headers: [(String, String)] = [], contentType: String = "application/json"
+    ) async throws -> Response {
         var request = HTTPClientRequest(url: baseURL + target)
         request.method = method
         for (k, v) in headers { request.headers.add(name: k, value: v) }
         if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
+            request.headers.add(name: "Content-Type", value: contentType)
             request.body = .bytes(ByteBuffer(bytes: body))
         }
         let response = try await http.execute(request, timeout: timeout)

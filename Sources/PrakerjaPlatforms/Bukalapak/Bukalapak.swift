@@ -131,6 +131,7 @@ public enum Bukalapak: PlatformDialect {
         var redeemCode: String
         var invoiceNumber: String
         var storeId: String
+        var productId: String
     }
 
     static let states: [OrderStatus: String] = [.created: "pending", .awaitingOTP: "waiting_otp", .paid: "paid", .locked: "locked", .expired: "cancelled", .refunded: "refunded"]
@@ -147,7 +148,7 @@ public enum Bukalapak: PlatformDialect {
             voucher: o.voucher.map(voucher)
         )
     }
-    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(code: v.displayCode, redeemCode: v.redeemCode, invoiceNumber: v.invoiceCode, storeId: v.providerID) }
+    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(code: v.displayCode, redeemCode: v.redeemCode, invoiceNumber: v.invoiceCode, storeId: v.providerID, productId: v.courseID) }
 
     // MARK: Storefront
 
@@ -276,8 +277,7 @@ public enum Bukalapak: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
-            return try shared(try await call(.GET, path(account, orderID, "/voucher")) as Voucher, courseID: order.courseID)
+            return try shared(try await call(.GET, path(account, orderID, "/voucher")) as Voucher)
         }
 
         private func path(_ account: BuyerAccount, _ orderID: String, _ suffix: String) -> String {
@@ -288,13 +288,13 @@ public enum Bukalapak: PlatformDialect {
             guard let status = states.first(where: { $0.value == t.state })?.key else { throw BuyerError(.platformError, "unknown state \(t.state)") }
             return StoreOrder(
                 id: t.id, accountID: t.accountId, courseID: t.productId, amount: t.amount, status: status, otpExpiresAt: t.otpExpiredAt.flatMap(Timestamps.parse),
-                voucher: try t.voucher.map { v throws(BuyerError) in try shared(v, courseID: t.productId) }
+                voucher: try t.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.code) else { throw BuyerError(.platformError, "voucher code \(v.code) is not in Bukalapak's format") }
-            return StoreVoucher(code: code, displayCode: v.code, redeemCode: v.redeemCode, invoiceCode: v.invoiceNumber, courseID: courseID, providerID: v.storeId)
+            return StoreVoucher(code: code, displayCode: v.code, redeemCode: v.redeemCode, invoiceCode: v.invoiceNumber, courseID: v.productId, providerID: v.storeId)
         }
 
         private func call<T: Codable>(_ method: HTTPMethod, _ target: String, _ body: (some Encodable)? = Optional<Int>.none, headers: [(String, String)] = []) async throws(BuyerError) -> T {

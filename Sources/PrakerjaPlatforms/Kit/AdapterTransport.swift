@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import PrakerjaClient
 import PrakerjaCore
 
 /// The HTTP side every adapter shares: one pooled `HTTPClient`, the storefront's base URL and the
@@ -17,49 +18,35 @@ public struct AdapterTransport: Sendable {
         public var responseBody: [UInt8]
     }
 
-    public struct Response: Sendable {
-        public var status: Int
-        public var headers: [(String, String)]
-        public var body: [UInt8]
+    public typealias Response = GatewayClient.Response
 
-        public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
-        public var text: String { String(decoding: body, as: UTF8.self) }
-    }
-
-    public let http: HTTPClient
-    public let baseURL: String
+    /// The plain HTTP calls (`GatewayClient.send`): one pooled `HTTPClient`, one base URL.
+    var client: GatewayClient
     public let credentials: StorefrontCredentials
     /// Real time, for signature timestamps.
-    public let wallClock: any TimeSource
+    public var wallClock: any TimeSource { client.wallClock }
     public let observer: (@Sendable (Exchange) -> Void)?
-    public var timeout: TimeAmount = .seconds(30)
+    public var baseURL: String { client.baseURL }
+    public var timeout: TimeAmount {
+        get { client.timeout }
+        set { client.timeout = newValue }
+    }
 
     public init(
         http: HTTPClient, baseURL: String, credentials: StorefrontCredentials, wallClock: any TimeSource = SystemTimeSource(),
         observer: (@Sendable (Exchange) -> Void)? = nil
     ) {
-        self.http = http
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.client = GatewayClient(http: http, baseURL: baseURL, wallClock: wallClock)
         self.credentials = credentials
-        self.wallClock = wallClock
         self.observer = observer
     }
 
     public func send(
         _ method: HTTPMethod, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
     ) async throws(BuyerError) -> Response {
-        var request = HTTPClientRequest(url: baseURL + target)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
         let response: Response
         do {
-            let answer = try await http.execute(request, timeout: timeout)
-            let buffer = try await answer.body.collect(upTo: 16 * 1024 * 1024)
-            response = Response(status: Int(answer.status.code), headers: answer.headers.map { ($0.name, $0.value) }, body: Array(buffer.readableBytesView))
+            response = try await client.send(method, target, body: body, headers: headers, contentType: contentType)
         } catch {
             throw BuyerError(.platformUnavailable, "\(method.rawValue) \(baseURL)\(target): \(error)")
         }

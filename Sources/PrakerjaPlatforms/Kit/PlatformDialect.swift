@@ -46,8 +46,6 @@ extension PlatformDialect {
         return StorefrontCredentials(clientID: "\(platform.id)-sim", clientSecret: String(Hex.encode(mac).prefix(40)))
     }
 
-    /// Renders a shared error in this dialect's vocabulary (code and default HTTP status).
-    public static func entry(_ error: BuyerError) -> DialectErrorTable.Entry { errors[error.kind] }
 }
 
 public struct StorefrontCredentials: Sendable, Hashable, Codable {
@@ -95,5 +93,19 @@ public struct DialectDescription: Sendable, Codable {
         self.idempotency = idempotency
         self.voucherFormat = voucherFormat
         self.endpoints = endpoints
+    }
+}
+
+/// The gateway's voucher code `PRK-ABCD-2345-EFGH` and its 12-character body, for dialects that print the
+/// body without dashes.
+public enum VoucherCode {
+    /// `ABCD2345EFGH` from `PRK-ABCD-2345-EFGH`.
+    public static func body(_ code: String) -> String { code.dropFirst(4).replacingOccurrences(of: "-", with: "") }
+
+    /// `PRK-ABCD-2345-EFGH` from a 12-character body (case-insensitive), or nil for anything else.
+    public static func code(body: some StringProtocol) -> String? {
+        let s = Array(body.uppercased())
+        guard s.count == 12, s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else { return nil }
+        return "PRK-" + String(s[0..<4]) + "-" + String(s[4..<8]) + "-" + String(s[8..<12])
     }
 }

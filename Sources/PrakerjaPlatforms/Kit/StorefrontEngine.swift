@@ -14,6 +14,8 @@ public struct StorefrontEngine: Sendable {
     public let store: any StorefrontStore
     /// Stamps on accounts and orders.
     public let clock: any TimeSource
+    /// The platform's courses, cheapest first, computed once.
+    let listing: [StoreCourse]
 
     public init(dialect: any PlatformDialect.Type, platform: Platform, catalog: Catalog, gateway: GatewayClient, store: any StorefrontStore, clock: any TimeSource) {
         self.dialect = dialect
@@ -22,6 +24,7 @@ public struct StorefrontEngine: Sendable {
         self.gateway = gateway
         self.store = store
         self.clock = clock
+        listing = catalog.courses(platform: platform.id).sorted { ($0.price, $0.id) < ($1.price, $1.id) }.map(StoreCourse.init)
     }
 
     // MARK: Accounts and courses
@@ -42,7 +45,8 @@ public struct StorefrontEngine: Sendable {
 
     public func courses(type: CourseType?, limit: Int) throws(BuyerError) -> [StoreCourse] {
         guard (1...1000).contains(limit) else { throw BuyerError(.invalidRequest, "limit must be between 1 and 1000") }
-        return catalog.courses(platform: platform.id, type: type).sorted { ($0.price, $0.id) < ($1.price, $1.id) }.prefix(limit).map(StoreCourse.init)
+        guard let type else { return Array(listing.prefix(limit)) }
+        return Array(listing.lazy.filter { $0.type == type }.prefix(limit))
     }
 
     // MARK: Orders

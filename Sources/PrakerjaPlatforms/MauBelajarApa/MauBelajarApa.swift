@@ -105,6 +105,7 @@ public enum MauBelajarApa: PlatformDialect {
         var kodeRedeem: String
         var noInvoice: String
         var idLembaga: String
+        var kodeKursus: String
     }
 
     static let statuses: [OrderStatus: String] = [
@@ -119,7 +120,7 @@ public enum MauBelajarApa: PlatformDialect {
             batasOtp: o.otpExpiresAt.map(Jakarta.dateTime), voucher: o.voucher.map(voucher)
         )
     }
-    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(kodeVoucher: v.displayCode, kodeRedeem: v.redeemCode, noInvoice: v.invoiceCode, idLembaga: v.providerID) }
+    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(kodeVoucher: v.displayCode, kodeRedeem: v.redeemCode, noInvoice: v.invoiceCode, idLembaga: v.providerID, kodeKursus: v.courseID) }
 
     /// Parses an `application/x-www-form-urlencoded` body.
     static func form(_ body: [UInt8]) -> [String: String] {
@@ -246,22 +247,21 @@ public enum MauBelajarApa: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call(.GET, "/api/pesanan/\(Path.escape(orderID))/voucher.json?id_akun=\(Path.escape(account.id))")
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func shared(_ p: Pesanan) throws(BuyerError) -> StoreOrder {
             guard let status = statuses.first(where: { $0.value == p.statusPesanan })?.key else { throw BuyerError(.platformError, "unknown status_pesanan \(p.statusPesanan)") }
             return StoreOrder(
                 id: p.noPesanan, accountID: p.idAkun, courseID: p.kodeKursus, amount: p.totalHarga, status: status, otpExpiresAt: p.batasOtp.flatMap(Jakarta.parse),
-                voucher: try p.voucher.map { v throws(BuyerError) in try shared(v, courseID: p.kodeKursus) }
+                voucher: try p.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.kodeVoucher) else { throw BuyerError(.platformError, "voucher code \(v.kodeVoucher) is not in Mau Belajar Apa's format") }
-            return StoreVoucher(code: code, displayCode: v.kodeVoucher, redeemCode: v.kodeRedeem, invoiceCode: v.noInvoice, courseID: courseID, providerID: v.idLembaga)
+            return StoreVoucher(code: code, displayCode: v.kodeVoucher, redeemCode: v.kodeRedeem, invoiceCode: v.noInvoice, courseID: v.kodeKursus, providerID: v.idLembaga)
         }
 
         private func call<T: Codable>(_ method: HTTPMethod, _ target: String, _ form: KeyValuePairs<String, String>? = nil) async throws(BuyerError) -> T {

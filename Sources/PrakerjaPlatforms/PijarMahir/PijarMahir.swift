@@ -117,6 +117,7 @@ public enum PijarMahir: PlatformDialect {
         var redeemCode: String
         var invoiceCode: String
         var providerId: String
+        var courseCode: String
     }
 
     static let statuses: [OrderStatus: String] = [.created: "created", .awaitingOTP: "waiting_otp", .paid: "paid", .locked: "locked", .expired: "expired", .refunded: "refunded"]
@@ -129,7 +130,7 @@ public enum PijarMahir: PlatformDialect {
             otpExpiredAt: o.otpExpiresAt.map { Int64($0.timeIntervalSince1970) }, voucher: o.voucher.map(voucher)
         )
     }
-    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceCode, providerId: v.providerID) }
+    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceCode, providerId: v.providerID, courseCode: v.courseID) }
 
     // MARK: Storefront
 
@@ -243,9 +244,8 @@ public enum PijarMahir: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call(.GET, "\(base)/orders/\(Path.escape(orderID))/voucher?account_id=\(Path.escape(account.id))")
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func shared(_ o: Order) throws(BuyerError) -> StoreOrder {
@@ -253,13 +253,13 @@ public enum PijarMahir: PlatformDialect {
             return StoreOrder(
                 id: o.orderNumber, accountID: o.accountId, courseID: o.courseCode, amount: o.price, status: status,
                 otpExpiresAt: o.otpExpiredAt.map { Date(timeIntervalSince1970: TimeInterval($0)) },
-                voucher: try o.voucher.map { v throws(BuyerError) in try shared(v, courseID: o.courseCode) }
+                voucher: try o.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.voucherCode) else { throw BuyerError(.platformError, "voucher code \(v.voucherCode) is not in Pijar Mahir's format") }
-            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceCode, courseID: courseID, providerID: v.providerId)
+            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceCode, courseID: v.courseCode, providerID: v.providerId)
         }
 
         private func call<T: Codable>(_ method: HTTPMethod, _ target: String, _ input: (some Encodable)? = Optional<Int>.none) async throws(BuyerError) -> T {

@@ -146,6 +146,7 @@ public enum Pintaria: PlatformDialect {
         var redeemCode: String
         var invoiceNumber: String
         var merchantId: String
+        var itemId: String
     }
 
     static let statuses: [OrderStatus: String] = [.created: "initiated", .awaitingOTP: "pending", .paid: "settlement", .locked: "deny", .expired: "expire", .refunded: "refund"]
@@ -177,7 +178,7 @@ public enum Pintaria: PlatformDialect {
         )
     }
     static func voucher(_ v: StoreVoucher, statusCode: String? = nil) -> Voucher {
-        Voucher(statusCode: statusCode, voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceNumber: v.invoiceCode, merchantId: v.providerID)
+        Voucher(statusCode: statusCode, voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceNumber: v.invoiceCode, merchantId: v.providerID, itemId: v.courseID)
     }
 
     // MARK: Storefront
@@ -313,9 +314,8 @@ public enum Pintaria: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call(.GET, "/v2/\(Path.escape(orderID))/voucher?customer_id=\(Path.escape(account.id))")
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func shared(_ t: Transaction) throws(BuyerError) -> StoreOrder {
@@ -328,13 +328,13 @@ public enum Pintaria: PlatformDialect {
             }
             return StoreOrder(
                 id: t.orderId, accountID: t.customerId, courseID: t.itemId, amount: amount, status: status, otpExpiresAt: t.otpExpiryTime.flatMap(Jakarta.parse),
-                voucher: try t.voucher.map { v throws(BuyerError) in try shared(v, courseID: t.itemId) }
+                voucher: try t.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.voucherCode) else { throw BuyerError(.platformError, "voucher code \(v.voucherCode) is not in Pintaria's format") }
-            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceNumber, courseID: courseID, providerID: v.merchantId)
+            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceNumber, courseID: v.itemId, providerID: v.merchantId)
         }
 
         private func call<T: Codable>(_ method: HTTPMethod, _ target: String, _ input: (some Encodable)? = Optional<Int>.none) async throws(BuyerError) -> T {

@@ -64,12 +64,8 @@ public enum SekolahMu: PlatformDialect {
 
     public static func accountID(_ sequence: Int64) -> String { "cust_" + String(format: "%012llx", 0x5e_0000_0000 + sequence) }
     public static func orderID(_ sequence: Int64) -> String { "ord_" + String(format: "%012llx", 0x7a_0000_0000 + sequence) }
-    public static func displayVoucher(_ code: String) -> String { "SMU_" + code.dropFirst(4).replacingOccurrences(of: "-", with: "") }
-    public static func canonicalVoucher(_ display: String) -> String? {
-        guard display.hasPrefix("SMU_"), display.count == 16 else { return nil }
-        let s = Array(display.dropFirst(4))
-        return "PRK-" + String(s[0..<4]) + "-" + String(s[4..<8]) + "-" + String(s[8..<12])
-    }
+    public static func displayVoucher(_ code: String) -> String { "SMU_" + VoucherCode.body(code) }
+    public static func canonicalVoucher(_ display: String) -> String? { display.hasPrefix("SMU_") ? VoucherCode.code(body: display.dropFirst(4)) : nil }
 
     // MARK: Wire types
 
@@ -122,6 +118,7 @@ public enum SekolahMu: PlatformDialect {
         var redeemCode: String
         var invoiceId: String
         var providerId: String
+        var courseId: String
     }
 
     static let statuses: [OrderStatus: String] = [.created: "PENDING", .awaitingOTP: "REQUIRES_ACTION", .paid: "SUCCEEDED", .locked: "FAILED", .expired: "EXPIRED", .refunded: "VOIDED"]
@@ -139,7 +136,7 @@ public enum SekolahMu: PlatformDialect {
             otpExpiresAt: o.otpExpiresAt.map(Timestamps.iso8601), actions: actions, voucher: o.voucher.map(voucher)
         )
     }
-    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(code: v.displayCode, redeemCode: v.redeemCode, invoiceId: v.invoiceCode, providerId: v.providerID) }
+    static func voucher(_ v: StoreVoucher) -> Voucher { Voucher(code: v.displayCode, redeemCode: v.redeemCode, invoiceId: v.invoiceCode, providerId: v.providerID, courseId: v.courseID) }
 
     // MARK: Storefront
 
@@ -247,22 +244,21 @@ public enum SekolahMu: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call(.GET, "/prakerja/orders/\(Path.escape(orderID))/voucher", user: account)
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func shared(_ o: Order) throws(BuyerError) -> StoreOrder {
             guard let status = statuses.first(where: { $0.value == o.status })?.key, o.currency == "IDR" else { throw BuyerError(.platformError, "unexpected order \(o.id)") }
             return StoreOrder(
                 id: o.id, accountID: o.customerId, courseID: o.courseId, amount: o.amount, status: status, otpExpiresAt: o.otpExpiresAt.flatMap(Timestamps.parse),
-                voucher: try o.voucher.map { v throws(BuyerError) in try shared(v, courseID: o.courseId) }
+                voucher: try o.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.code) else { throw BuyerError(.platformError, "voucher code \(v.code) is not in Sekolah.mu's format") }
-            return StoreVoucher(code: code, displayCode: v.code, redeemCode: v.redeemCode, invoiceCode: v.invoiceId, courseID: courseID, providerID: v.providerId)
+            return StoreVoucher(code: code, displayCode: v.code, redeemCode: v.redeemCode, invoiceCode: v.invoiceId, courseID: v.courseId, providerID: v.providerId)
         }
 
         private func call<T: Codable>(

@@ -74,11 +74,9 @@ public enum Sisnaker: PlatformDialect {
 
     public static func accountID(_ sequence: Int64) -> String { "SNK" + String(format: "%010lld", 7_000_000_000 + sequence) }
     public static func orderID(_ sequence: Int64) -> String { "SNK-TRX-" + String(format: "%09lld", sequence) }
-    public static func displayVoucher(_ code: String) -> String { "PRK." + code.dropFirst(4).replacingOccurrences(of: "-", with: "").lowercased() }
+    public static func displayVoucher(_ code: String) -> String { "PRK." + VoucherCode.body(code).lowercased() }
     public static func canonicalVoucher(_ display: String) -> String? {
-        guard display.hasPrefix("PRK."), display.count == 16 else { return nil }
-        let s = Array(display.dropFirst(4).uppercased())
-        return "PRK-" + String(s[0..<4]) + "-" + String(s[4..<8]) + "-" + String(s[8..<12])
+        display.hasPrefix("PRK.") ? VoucherCode.code(body: display.dropFirst(4)) : nil
     }
 
     // MARK: Wire types
@@ -182,6 +180,7 @@ public enum Sisnaker: PlatformDialect {
         var redeemCode: String
         var invoiceNo: String
         var providerCode: String
+        var courseCode: String
     }
 
     static let statuses: [OrderStatus: String] = [.paid: "00", .created: "01", .awaitingOTP: "03", .refunded: "04", .expired: "05", .locked: "06"]
@@ -195,7 +194,7 @@ public enum Sisnaker: PlatformDialect {
         )
     }
     static func voucher(_ v: StoreVoucher) -> Voucher {
-        Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceNo: v.invoiceCode, providerCode: v.providerID)
+        Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceNo: v.invoiceCode, providerCode: v.providerID, courseCode: v.courseID)
     }
 
     /// The string the transactional signature covers.
@@ -361,9 +360,8 @@ public enum Sisnaker: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call("/v1.0/prakerja/voucher-inquiry", OrderReference(originalPartnerReferenceNo: orderID, accountId: account.id))
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func shared(_ o: Order) throws(BuyerError) -> StoreOrder {
@@ -372,13 +370,13 @@ public enum Sisnaker: PlatformDialect {
             }
             return StoreOrder(
                 id: o.partnerReferenceNo, accountID: o.accountId, courseID: o.courseCode, amount: amount, status: status,
-                otpExpiresAt: o.otpExpiryTime.flatMap(Jakarta.parse), voucher: try o.voucher.map { v throws(BuyerError) in try shared(v, courseID: o.courseCode) }
+                otpExpiresAt: o.otpExpiryTime.flatMap(Jakarta.parse), voucher: try o.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.voucherCode) else { throw BuyerError(.platformError, "voucher code \(v.voucherCode) is not in Sisnaker's format") }
-            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceNo, courseID: courseID, providerID: v.providerCode)
+            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceNo, courseID: v.courseCode, providerID: v.providerCode)
         }
 
         private func call<In: Encodable, Out: Codable>(_ path: String, _ input: In, externalID: String? = nil) async throws(BuyerError) -> Out {

@@ -67,15 +67,8 @@ public enum Tokopedia: PlatformDialect {
     public static func accountID(_ sequence: Int64) -> String { String(81_000_000 + sequence) }
     public static func orderID(_ sequence: Int64) -> String { String(960_000_000 + sequence) }
 
-    public static func displayVoucher(_ code: String) -> String {
-        "TKPD" + code.dropFirst(4).replacingOccurrences(of: "-", with: "")
-    }
-
-    public static func canonicalVoucher(_ display: String) -> String? {
-        guard display.hasPrefix("TKPD"), display.count == 16 else { return nil }
-        let s = Array(display.dropFirst(4))
-        return "PRK-" + String(s[0..<4]) + "-" + String(s[4..<8]) + "-" + String(s[8..<12])
-    }
+    public static func displayVoucher(_ code: String) -> String { "TKPD" + VoucherCode.body(code) }
+    public static func canonicalVoucher(_ display: String) -> String? { display.hasPrefix("TKPD") ? VoucherCode.code(body: display.dropFirst(4)) : nil }
 
     // MARK: Wire types
 
@@ -141,6 +134,7 @@ public enum Tokopedia: PlatformDialect {
         var redeemCode: String
         var invoiceRefNum: String
         var shopId: String
+        var productId: String
     }
 
     static let statusCodes: [OrderStatus: Int] = [.created: 100, .awaitingOTP: 103, .paid: 220, .locked: 15, .expired: 0, .refunded: 690]
@@ -149,7 +143,7 @@ public enum Tokopedia: PlatformDialect {
     static let decoder = Wire.snakeDecoder()
 
     static func voucher(_ v: StoreVoucher) -> Voucher {
-        Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceRefNum: v.invoiceCode, shopId: v.providerID)
+        Voucher(voucherCode: v.displayCode, redeemCode: v.redeemCode, invoiceRefNum: v.invoiceCode, shopId: v.providerID, productId: v.courseID)
     }
 
     static func order(_ o: StoreOrder) -> Order {
@@ -297,9 +291,8 @@ public enum Tokopedia: PlatformDialect {
         }
 
         func voucher(account: BuyerAccount, orderID: String) async throws(BuyerError) -> StoreVoucher {
-            let order = try await order(account: account, orderID: orderID)
             let v: Voucher = try await call(.GET, orderPath(orderID, "/voucher", account))
-            return try shared(v, courseID: order.courseID)
+            return try shared(v)
         }
 
         private func orderPath(_ orderID: String, _ suffix: String, _ account: BuyerAccount) -> String {
@@ -312,13 +305,13 @@ public enum Tokopedia: PlatformDialect {
             }
             return StoreOrder(
                 id: String(o.orderId), accountID: String(o.userId), courseID: o.productId, amount: o.totalPrice, status: status,
-                otpExpiresAt: o.otpExpiredAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }, voucher: try o.voucher.map { v throws(BuyerError) in try shared(v, courseID: o.productId) }
+                otpExpiresAt: o.otpExpiredAt.map { Date(timeIntervalSince1970: TimeInterval($0)) }, voucher: try o.voucher.map { v throws(BuyerError) in try shared(v) }
             )
         }
 
-        private func shared(_ v: Voucher, courseID: String) throws(BuyerError) -> StoreVoucher {
+        private func shared(_ v: Voucher) throws(BuyerError) -> StoreVoucher {
             guard let code = canonicalVoucher(v.voucherCode) else { throw BuyerError(.platformError, "voucher code \(v.voucherCode) is not in Tokopedia's format") }
-            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceRefNum, courseID: courseID, providerID: v.shopId)
+            return StoreVoucher(code: code, displayCode: v.voucherCode, redeemCode: v.redeemCode, invoiceCode: v.invoiceRefNum, courseID: v.productId, providerID: v.shopId)
         }
 
         private func call<T: Codable>(_ method: HTTPMethod, _ target: String, _ body: (some Encodable)? = Optional<Int>.none, headers: [(String, String)] = []) async throws(BuyerError) -> T {
