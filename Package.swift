@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Domain: types, rules, catalog, signing. No transport, no storage.
@@ -69,10 +70,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The simulator's start-up wiring (gateway + storefronts as services), shared by the CLI and the tests.
+        .target(
+            name: "PrakerjaSimulator",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaPlatforms",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -100,7 +114,7 @@ let package = Package(
         .testTarget(
             name: "PrakerjaPlatformTests",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaTesting",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -35,7 +35,8 @@ public struct Gateway: Sendable {
     public let clock: VirtualClock
     public let purchases: PurchaseFlow
     public let training: TrainingFlow
-    private let random: SharedRandom
+    /// Derives every id, OTP and code from the seed and the entity's key.
+    public let entropy: EntropySource
 
     public var rules: RulesProfile { configuration.rules }
 
@@ -44,8 +45,8 @@ public struct Gateway: Sendable {
         self.store = store
         self.clock = clock
         self.configuration = configuration
-        self.random = SharedRandom(seed: configuration.seed)
-        self.purchases = PurchaseFlow(catalog: catalog, rules: configuration.rules, policy: configuration.policy, random: random)
+        self.entropy = EntropySource(seed: configuration.seed)
+        self.purchases = PurchaseFlow(catalog: catalog, rules: configuration.rules, policy: configuration.policy, entropy: entropy)
         self.training = TrainingFlow(catalog: catalog, rules: configuration.rules)
     }
 
@@ -59,36 +60,58 @@ public struct Gateway: Sendable {
             try await store.saveClockOffset(clock.currentOffset)
         }
         if try await store.participantCount() == 0 {
-            let people = ParticipantFactory(rules: rules).population(count: configuration.participants, seed: configuration.seed, now: clock.now())
-            try await store.insertParticipants(people)
+            let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
+            _ = try await store.insertParticipants(count: configuration.participants) { factory.populationMember($0, entropy: entropy, now: now) }
         }
     }
 
     // MARK: Partner payment API
 
     public func createCharge(platform: Platform, request: ChargeRequest) async throws -> Charge {
+        try await createCharge(platform: platform, request: request, idempotency: nil).ranOutcome
+    }
+
+    /// Creates a charge; under an idempotency claim the key is checked and kept in the same transaction.
+    public func createCharge(platform: Platform, request: ChargeRequest, idempotency: IdempotencyClaim<Charge>?) async throws -> Idempotent<Charge> {
         _ = try purchases.course(for: request, platformID: platform.id)
         let flow = purchases
-        return try await store.withParticipant(card: request.cardNumber, binding: (platform.id, request.accountID), now: clock.now()) { ws in
+        return try await store.withParticipant(
+            card: request.cardNumber, binding: (platform.id, request.accountID), now: clock.now(), idempotency: idempotency
+        ) { ws in
             try flow.create(&ws, request: request, platformID: platform.id)
         }
     }
 
     public func resendOTP(platform: Platform, chargeID: String) async throws -> Charge {
+        try await resendOTP(platform: platform, chargeID: chargeID, idempotency: nil).ranOutcome
+    }
+
+    public func resendOTP(platform: Platform, chargeID: String, idempotency: IdempotencyClaim<Charge>?) async throws -> Idempotent<Charge> {
         let flow = purchases
-        return try await store.withCharge(id: chargeID, now: clock.now()) { ws in
+        return try await store.withCharge(id: chargeID, now: clock.now(), idempotency: idempotency) { ws in
             guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
             return try flow.resendOTP(&ws)
         }
     }
 
     public func confirmCharge(platform: Platform, chargeID: String, otp: String) async throws -> (Charge, Voucher?) {
+        try await confirmCharge(platform: platform, chargeID: chargeID, otp: otp, idempotency: nil).ranOutcome
+    }
+
+    /// Pays a charge with its OTP. A refusal that changed state (a wrong OTP counted) is committed — with
+    /// the key's kept response under a claim — and then thrown.
+    public func confirmCharge(
+        platform: Platform, chargeID: String, otp: String, idempotency: IdempotencyClaim<(Charge, Voucher?)>?
+    ) async throws -> Idempotent<(Charge, Voucher?)> {
         let flow = purchases
-        let result = try await store.withCharge(id: chargeID, now: clock.now()) { ws in
+        let outcome = try await store.withCharge(id: chargeID, now: clock.now(), idempotency: idempotency?.pulledBack { $0 }) { ws in
             guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
             return try flow.confirm(&ws, otp: otp).map { ($0, ws.voucher) }
         }
-        return try result.get()
+        switch outcome {
+        case .ran(let result, let kept): return .ran(try result.get(), kept: kept)
+        case .replay(let response): return .replay(response)
+        }
     }
 
     /// A charge as the platform sees it (a pending charge past its window is expired first).
@@ -127,9 +150,8 @@ public struct Gateway: Sendable {
 
     public func createParticipant(_ draft: ParticipantDraft) async throws -> Participant {
         try draft.validate(rules: rules)
-        let person = random.with { rng in ParticipantFactory(rules: rules).make(draft, ordinal: nil, rng: &rng, now: clock.now()) }
-        try await store.insertParticipants([person])
-        return person
+        let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
+        return try await store.insertParticipants(count: 1) { factory.make(draft, ordinal: $0, entropy: entropy, now: now) }[0]
     }
 
     /// A participant as of now (deadline revocations applied and saved).

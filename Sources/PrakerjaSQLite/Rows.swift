@@ -31,6 +31,7 @@ enum Rows {
         p.incentiveTotal = row["incentive_total"]
         p.otpDay = row["otp_day"]
         p.otpSentToday = row["otp_sent_today"]
+        p.chargesCreated = row["charges_created"]
         return p
     }
 
@@ -38,7 +39,7 @@ enum Rows {
         [
             p.nik, p.name, p.cardNumber, p.phone, p.email, p.wave, ms(p.acceptedAt), p.videosWatched, p.balance, p.initialBalance,
             p.status.rawValue, ms(p.revokedAt), p.revocationReason?.rawValue, ms(p.firstPurchaseAt), p.openVoucherCode,
-            ms(p.lastCompletedAt), p.completedTrainings, p.incentiveTotal, p.otpDay, p.otpSentToday, p.id,
+            ms(p.lastCompletedAt), p.completedTrainings, p.incentiveTotal, p.otpDay, p.otpSentToday, p.chargesCreated, p.id,
         ]
     }
 
@@ -47,8 +48,8 @@ enum Rows {
             sql: """
                 INSERT INTO participants (nik, name, card_number, phone, email, wave, accepted_at, videos_watched, balance,
                     initial_balance, status, revoked_at, revocation_reason, first_purchase_at, open_voucher_code, last_completed_at,
-                    completed_trainings, incentive_total, otp_day, otp_sent_today, id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    completed_trainings, incentive_total, otp_day, otp_sent_today, charges_created, id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: participantArguments(p))
     }
@@ -59,7 +60,7 @@ enum Rows {
                 UPDATE participants SET nik = ?, name = ?, card_number = ?, phone = ?, email = ?, wave = ?, accepted_at = ?,
                     videos_watched = ?, balance = ?, initial_balance = ?, status = ?, revoked_at = ?, revocation_reason = ?,
                     first_purchase_at = ?, open_voucher_code = ?, last_completed_at = ?, completed_trainings = ?, incentive_total = ?,
-                    otp_day = ?, otp_sent_today = ?
+                    otp_day = ?, otp_sent_today = ?, charges_created = ?
                 WHERE id = ?
                 """
         ).execute(arguments: participantArguments(p))

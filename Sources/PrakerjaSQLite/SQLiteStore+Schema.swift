@@ -125,6 +125,18 @@ extension SQLiteStore {
                     """
             )
         }
+        // Restart-safe ids: charge ids are keyed by the participant's own charge counter, participants by a
+        // persisted sequence (see `EntropySource`). Existing databases continue from what they hold.
+        migrator.registerMigration("v2-entity-keys") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE participants ADD COLUMN charges_created INTEGER NOT NULL DEFAULT 0;
+                    UPDATE participants SET charges_created = (SELECT COUNT(*) FROM charges WHERE charges.participant_id = participants.id);
+                    INSERT OR REPLACE INTO sim_state (key, value)
+                        SELECT 'participant_sequence', COUNT(*) FROM participants HAVING COUNT(*) > 0;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -16,6 +16,10 @@ public struct SQLiteStore: GatewayStore {
     }
 
     let writer: any DatabaseWriter
+    private let commitCounter = CommitCounter()
+
+    /// Write transactions committed since this store was opened.
+    public var commits: Int { commitCounter.value }
 
     /// Opens (creating if needed) the database at `path` and migrates it.
     public init(path: String, durability: Durability = .normal) throws {
@@ -42,8 +46,11 @@ public struct SQLiteStore: GatewayStore {
     init(writer: any DatabaseWriter) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
-        // A key left in flight by a process that died is released: its request never completed.
+        // Keys are kept in their command's transaction, so none is ever left in flight; earlier versions
+        // could leave one behind a crash, and such a key is released (its request never completed).
         try writer.write { db in try db.execute(sql: "DELETE FROM idempotency WHERE state = 'pending'") }
+        let counter = commitCounter
+        try writer.writeWithoutTransaction { db in db.add(transactionObserver: counter, extent: .databaseLifetime) }
     }
 
     /// The writer connection's `synchronous` level: 1 = NORMAL, 2 = FULL.
@@ -58,9 +65,11 @@ public struct SQLiteStore: GatewayStore {
 
     // MARK: Participants
 
-    public func insertParticipants(_ participants: [Participant]) async throws {
+    public func insertParticipants(count: Int, _ make: @Sendable (_ ordinal: Int) -> Participant) async throws -> [Participant] {
         try await writer.write { db in
-            for p in participants {
+            let last = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'participant_sequence'") ?? 0
+            let made = (0..<max(count, 0)).map { make(last + 1 + $0) }
+            for p in made {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM blacklist WHERE nik = ?", arguments: [p.nik]) == true {
                     throw GatewayError(.blacklisted, details: ["nik": p.nik])
                 }
@@ -71,6 +80,10 @@ public struct SQLiteStore: GatewayStore {
                 }
                 try Rows.insert(p, db)
             }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('participant_sequence', ?)", arguments: [last + made.count]
+            )
+            return made
         }
     }
 
@@ -96,10 +109,11 @@ public struct SQLiteStore: GatewayStore {
     // MARK: Commands
 
     public func withParticipant<T: Sendable>(
-        card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T
-    ) async throws -> T {
+        card: String, binding: (platformID: String, accountID: String)?, now: Date, idempotency: IdempotencyClaim<T>?,
+        _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> Idempotent<T> {
         let binding = binding.map { ($0.platformID, $0.accountID) }
-        return try await writer.write { db in
+        return try await command(idempotency, now: now) { db in
             guard let participant = try Rows.participant(db, card: card) else { throw GatewayError(.unknownCard) }
             var ws = Workspace(now: now, participant: participant)
             if let (platformID, accountID) = binding {
@@ -119,8 +133,10 @@ public struct SQLiteStore: GatewayStore {
         }
     }
 
-    public func withCharge<T: Sendable>(id: String, now: Date, _ body: @Sendable (inout Workspace) throws -> T) async throws -> T {
-        try await writer.write { db in
+    public func withCharge<T: Sendable>(
+        id: String, now: Date, idempotency: IdempotencyClaim<T>?, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> Idempotent<T> {
+        try await command(idempotency, now: now) { db in
             guard let charge = try Rows.charge(db, id: id),
                 let participant = try Rows.participant(db, id: charge.participantID)
             else { throw GatewayError(.unknownCharge) }
@@ -131,6 +147,40 @@ public struct SQLiteStore: GatewayStore {
             try Rows.persist(ws, original: original, db)
             return result
         }
+    }
+
+    /// One write transaction: the idempotency key (if any) checked, the command run in a savepoint (so a
+    /// refusal it throws half-way leaves nothing behind), the key's response kept; a kept refusal is
+    /// committed, then thrown.
+    private func command<T: Sendable>(_ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (Database) throws -> T) async throws -> Idempotent<T> {
+        try await writer.write { db in
+            try IdempotencyClaim.execute(
+                claim,
+                lookup: { platformID, key in
+                    try Row.fetchOne(
+                        db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE platform_id = ? AND key = ?"),
+                        arguments: [platformID, key]
+                    ).map { row in (row["fingerprint"], StoredResponse(status: row["status"], body: Array(row["body"] as Data))) }
+                },
+                save: { platformID, key, fingerprint, response in
+                    try db.cachedStatement(
+                        sql: """
+                            INSERT INTO idempotency (platform_id, key, fingerprint, state, status, body, created_at)
+                            VALUES (?, ?, ?, 'done', ?, ?, ?)
+                            """
+                    ).execute(arguments: [platformID, key, fingerprint, response.status, Data(response.body), now.millisecondsSince1970])
+                },
+                command: {
+                    guard claim != nil else { return try run(db) }
+                    var result: T?
+                    try db.inSavepoint {
+                        result = try run(db)
+                        return .commit
+                    }
+                    return result!
+                }
+            )
+        }.get()
     }
 
     public func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T {
@@ -198,42 +248,6 @@ public struct SQLiteStore: GatewayStore {
 
     public func audit() async throws -> AuditReport {
         try await writer.read { db in try Audit.run(db) }
-    }
-
-    // MARK: Idempotency
-
-    public func beginIdempotent(platformID: String, key: String, fingerprint: String, now: Date) async throws -> IdempotencyBegin {
-        try await writer.write { db in
-            let row = try Row.fetchOne(
-                db, sql: "SELECT fingerprint, state, status, body FROM idempotency WHERE platform_id = ? AND key = ?", arguments: [platformID, key]
-            )
-            guard let row else {
-                try db.execute(
-                    sql: "INSERT INTO idempotency (platform_id, key, fingerprint, state, created_at) VALUES (?, ?, ?, 'pending', ?)",
-                    arguments: [platformID, key, fingerprint, now.millisecondsSince1970]
-                )
-                return .proceed
-            }
-            if (row["fingerprint"] as String) != fingerprint { return .mismatch }
-            if (row["state"] as String) == "pending" { return .inFlight }
-            let body: Data = row["body"]
-            return .replay(StoredResponse(status: row["status"], body: Array(body)))
-        }
-    }
-
-    public func completeIdempotent(platformID: String, key: String, response: StoredResponse) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE idempotency SET state = 'done', status = ?, body = ? WHERE platform_id = ? AND key = ?",
-                arguments: [response.status, Data(response.body), platformID, key]
-            )
-        }
-    }
-
-    public func abandonIdempotent(platformID: String, key: String) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "DELETE FROM idempotency WHERE platform_id = ? AND key = ? AND state = 'pending'", arguments: [platformID, key])
-        }
     }
 
     // MARK: Simulation

@@ -11,15 +11,16 @@ package enum StoreConformance {
     }
 
     package static let checks: [Check] = [
-        Check(name: "participants round-trip; a bad batch inserts none", run: participantsRoundTrip),
+        Check(name: "participants round-trip; a bad batch inserts none and uses up no number", run: participantsRoundTrip),
         Check(name: "a purchase writes charge, voucher, ledger, outbox and timeline", run: purchaseWritesEverything),
         Check(name: "a refused command writes nothing", run: refusedCommandWritesNothing),
         Check(name: "a wrong OTP is counted and locks at three", run: wrongOTPIsCounted),
         Check(name: "a platform order id is used once", run: duplicateOrderRefused),
         Check(name: "one account binds one card, both ways", run: bindingsEnforced),
-        Check(name: "idempotency keys: proceed, in flight, replay, mismatch, per platform", run: idempotencyLifecycle),
+        Check(name: "idempotency keys commit with their command: run, replay, mismatch, per platform, kept refusals", run: idempotencyKeysCommitWithTheCommand),
         Check(name: "200 concurrent confirms of one charge debit once", run: concurrentConfirms),
         Check(name: "200 concurrent charges for different courses pay once", run: concurrentChargesPayOnce),
+        Check(name: "the daily OTP cap holds under 40 concurrent charges", run: dailyOTPCapUnderConcurrency),
         Check(name: "cancellation refunds exactly once", run: cancellationRefundsOnce),
         Check(name: "clock offset persists; reset empties the store", run: clockAndReset),
         Check(name: "outbox filters by recipient and position", run: outboxFilters),
@@ -44,14 +45,27 @@ package enum StoreConformance {
         var twin = try await world.participant()
         let fresh = try await world.participant()
         try await store.reset()
-        // A batch with a duplicate card inserts nothing.
+        // A batch with a duplicate card inserts nothing and uses up no number of the sequence.
         twin.cardNumber = p.cardNumber
-        try await expectCode(.duplicateParticipant) { try await store.insertParticipants([p, twin]) }
+        let duplicate = twin
+        try await expectCode(.duplicateParticipant) { try await store.insertParticipants(count: 2) { $0 == 1 ? p : duplicate } }
         try expect(try await store.participantCount() == 0, "a failed batch left rows behind")
-        try await store.insertParticipants([p, fresh])
+        let made = try await store.insertParticipants(count: 2) { ordinal in
+            var q = ordinal == 1 ? p : fresh
+            q.name = "ordinal \(ordinal)"
+            return q
+        }
+        try expect(made.map(\.name) == ["ordinal 1", "ordinal 2"], "a failed batch used up numbers: \(made.map(\.name))")
         try expect(try await store.participantCount() == 2, "batch insert count")
         let page = try await store.participants(offset: 1, limit: 10)
         try expect(page.map(\.id) == [fresh.id], "paging by insertion order")
+        // The sequence goes on from where it was, never handing a number out twice.
+        let next = try await store.insertParticipants(count: 1) { ordinal in
+            var q = fresh
+            (q.id, q.nik, q.cardNumber, q.name) = ("ptc_next", "3100000000000003", "5100000000000003", "ordinal \(ordinal)")
+            return q
+        }
+        try expect(next.map(\.name) == ["ordinal 3"], "the sequence restarted: \(next.map(\.name))")
     }
 
     static func purchaseWritesEverything(_ store: any GatewayStore) async throws {
@@ -107,23 +121,22 @@ package enum StoreConformance {
     static func duplicateOrderRefused(_ store: any GatewayStore) async throws {
         let world = try await TestWorld(store: store)
         let a = try await world.participant()
-        let course = world.courses()[0]
+        let course = try sharedCourse(world)
         _ = try await world.gateway.createCharge(platform: world.platform(), request: world.request(a, course: course, order: "ORD-1"))
         try await expectCode(.duplicateOrder) {
             try await world.gateway.createCharge(platform: world.platform(), request: world.request(a, course: course, order: "ORD-1"))
         }
         // The same order id on another platform is another order.
-        let other = world.catalog.platforms.first { $0.id != "tokopedia" && course.platforms.contains($0.id) }
-        if let other {
-            _ = try await world.gateway.createCharge(platform: other, request: world.request(a, course: course, order: "ORD-1"))
-        }
+        let other = try otherPlatform(course)
+        let elsewhere = try await world.gateway.createCharge(platform: other, request: world.request(a, course: course, order: "ORD-1"))
+        try expect(elsewhere.platformOrderID == "ORD-1" && elsewhere.platformID == other.id, "the same order id on \(other.id)")
     }
 
     static func bindingsEnforced(_ store: any GatewayStore) async throws {
         let world = try await TestWorld(store: store)
         let a = try await world.participant()
         let b = try await world.participant()
-        let course = world.courses()[0]
+        let course = try sharedCourse(world)
         _ = try await world.gateway.createCharge(platform: world.platform(), request: world.request(a, course: course, account: "shared"))
         try await expectCode(.accountBoundToOtherCard) {
             try await world.gateway.createCharge(platform: world.platform(), request: world.request(b, course: course, account: "shared"))
@@ -132,24 +145,97 @@ package enum StoreConformance {
             try await world.gateway.createCharge(platform: world.platform(), request: world.request(a, course: course, account: "second"))
         }
         // Bindings are per platform.
-        if let other = world.catalog.platforms.first(where: { $0.id != "tokopedia" && course.platforms.contains($0.id) }) {
-            _ = try await world.gateway.createCharge(platform: other, request: world.request(b, course: course, account: "shared"))
+        let other = try otherPlatform(course)
+        let bound = try await world.gateway.createCharge(platform: other, request: world.request(b, course: course, account: "shared"))
+        try expect(bound.cardNumber == b.cardNumber, "binding on \(other.id)")
+    }
+
+    /// A claim keeping `201 ok` for a success and `status CODE` for a refusal (none, if `keepRefusals` is off).
+    package static func claim<T: Sendable>(_ platform: String, _ key: String, _ fingerprint: String, keepRefusals: Bool = true) -> IdempotencyClaim<T> {
+        IdempotencyClaim(platformID: platform, key: key, fingerprint: fingerprint) { outcome in
+            switch outcome {
+            case .success: StoredResponse(status: 201, body: Array("ok".utf8))
+            case .failure(let e): keepRefusals ? StoredResponse(status: e.httpStatus, body: Array(e.code.rawValue.utf8)) : nil
+            }
         }
     }
 
-    static func idempotencyLifecycle(_ store: any GatewayStore) async throws {
-        let now = TestWorld.start
-        try expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k1", fingerprint: "f1", now: now) == .proceed, "first use")
-        try expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k1", fingerprint: "f1", now: now) == .inFlight, "in flight")
-        try expect(try await store.beginIdempotent(platformID: "bukalapak", key: "k1", fingerprint: "f9", now: now) == .proceed, "keys are per platform")
-        let stored = StoredResponse(status: 201, body: Array(#"{"id":"x"}"#.utf8))
-        try await store.completeIdempotent(platformID: "tokopedia", key: "k1", response: stored)
-        try expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k1", fingerprint: "f1", now: now) == .replay(stored), "replay")
-        try expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k1", fingerprint: "f2", now: now) == .mismatch, "mismatch")
-        try await store.abandonIdempotent(platformID: "bukalapak", key: "k1")
-        try expect(try await store.beginIdempotent(platformID: "bukalapak", key: "k1", fingerprint: "f3", now: now) == .proceed, "abandoned key is free")
-        try await store.abandonIdempotent(platformID: "tokopedia", key: "k1")
-        try expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k1", fingerprint: "f1", now: now) == .replay(stored), "a completed key cannot be abandoned")
+    static func idempotencyKeysCommitWithTheCommand(_ store: any GatewayStore) async throws {
+        let world = try await TestWorld(store: store)
+        let g = world.gateway
+        let p = try await world.participant()
+        let course = try sharedCourse(world)
+        let request = world.request(p, course: course)
+        let ok = StoredResponse(status: 201, body: Array("ok".utf8))
+        let smsCount = { try await store.outbox(channel: .sms, recipient: nil, afterID: 0, limit: 1000).count }
+
+        guard case .ran(let charge, let kept) = try await g.createCharge(platform: world.platform(), request: request, idempotency: claim("tokopedia", "k1", "f1")) else {
+            throw TestFailure("a fresh key was replayed")
+        }
+        try expect(kept == ok, "the response was not kept with the command")
+        guard case .replay(let replayed) = try await g.createCharge(platform: world.platform(), request: request, idempotency: claim("tokopedia", "k1", "f1")) else {
+            throw TestFailure("a used key ran its command again")
+        }
+        let sent = try await smsCount()
+        try expect(replayed == ok && sent == 1, "a replay must send the kept response and run nothing")
+        try await expectCode(.idempotencyKeyReused) {
+            try await g.createCharge(platform: world.platform(), request: request, idempotency: claim("tokopedia", "k1", "f2"))
+        }
+        try expect(try await smsCount() == 1, "a mismatched key ran its command")
+        // Keys are per platform: the same key on another platform is another key.
+        let other = try otherPlatform(course).id
+        var elsewhere = world.request(p, course: course)
+        elsewhere.accountID = "acct-other"
+        guard case .ran = try await g.createCharge(platform: world.platform(other), request: elsewhere, idempotency: claim(other, "k1", "f1")) else {
+            throw TestFailure("a key of tokopedia was replayed on \(other)")
+        }
+
+        // A kept refusal that changed state (a wrong OTP counts an attempt) commits once and is replayed.
+        let right = try await world.otp(charge)
+        let wrong = right == "000000" ? "111111" : "000000"
+        try await expectCode(.otpInvalid) {
+            try await g.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: wrong, idempotency: claim("tokopedia", "c1", "w"))
+        }
+        guard case .replay(let refusal) = try await g.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: wrong, idempotency: claim("tokopedia", "c1", "w")) else {
+            throw TestFailure("a kept refusal was not replayed")
+        }
+        try expect(refusal.status == GatewayError(.otpInvalid).httpStatus && refusal.body == Array("OTP_INVALID".utf8), "kept refusal \(refusal)")
+        try expect(try await store.charge(id: charge.id)?.otpAttempts == 1, "a replayed refusal counted another attempt")
+        // A refusal that is not kept still commits what it changed, and leaves the key free.
+        try await expectCode(.otpInvalid) {
+            try await g.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: wrong, idempotency: claim("tokopedia", "c2", "w", keepRefusals: false))
+        }
+        try expect(try await store.charge(id: charge.id)?.otpAttempts == 2, "the attempt of an unkept refusal was lost")
+        guard case .ran(let paid, let keptPaid) = try await g.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: right, idempotency: claim("tokopedia", "c2", "w")) else {
+            throw TestFailure("an unkept refusal's key was not free")
+        }
+        try expect(paid.0.status == .paid && keptPaid == ok, "payment under a freed key")
+        // A plain refusal (nothing changed) under a claim keeps its response and writes nothing else.
+        let before = try await store.participant(card: p.cardNumber)
+        try await expectCode(.unknownCharge) {
+            try await g.confirmCharge(platform: world.platform(), chargeID: "ch_missing", otp: right, idempotency: claim("tokopedia", "c3", "x"))
+        }
+        guard case .replay(let missing) = try await g.confirmCharge(platform: world.platform(), chargeID: "ch_missing", otp: right, idempotency: claim("tokopedia", "c3", "x")) else {
+            throw TestFailure("a kept plain refusal was not replayed")
+        }
+        let after = try await store.participant(card: p.cardNumber)
+        try expect(missing.status == 404 && after == before, "plain refusal")
+        try expect(try await store.audit().ok, "audit")
+    }
+
+    static func otherPlatform(_ course: Course) throws -> Platform {
+        guard let id = course.platforms.first(where: { $0 != "tokopedia" }), let platform = TestWorld.catalog.platform(id) else {
+            throw TestFailure("\(course.id) is sold on Tokopedia only")
+        }
+        return platform
+    }
+
+    /// A self-paced course on sale on Tokopedia and at least one other platform.
+    static func sharedCourse(_ world: TestWorld) throws -> Course {
+        guard let course = world.courses().first(where: { $0.platforms.count > 1 }) else {
+            throw TestFailure("the catalog has no course on two platforms")
+        }
+        return course
     }
 
     static func concurrentConfirms(_ store: any GatewayStore) async throws {
@@ -174,33 +260,31 @@ package enum StoreConformance {
     }
 
     static func concurrentChargesPayOnce(_ store: any GatewayStore) async throws {
-        let world = try await TestWorld(store: store)
+        // No daily OTP cap here, so that all 200 charges exist (the cap has its own check).
+        var policy = PaymentPolicy()
+        policy.otpDailyLimit = 1000
+        let world = try await TestWorld(store: store, policy: policy)
         let p = try await world.participant()
         let courses = world.courses(type: nil)
         // 200 charges for different courses (cycling through those on sale), created concurrently.
-        let charges = try await withThrowingTaskGroup(of: Charge?.self) { group in
+        let charges = try await withThrowingTaskGroup(of: Charge.self) { group in
             for i in 0..<200 {
                 group.addTask {
-                    let course = courses[i % courses.count]
-                    do {
-                        return try await world.gateway.createCharge(platform: world.platform(), request: world.request(p, course: course))
-                    } catch let e as GatewayError where e.code == .otpDailyLimit {
-                        return nil
-                    }
+                    try await world.gateway.createCharge(platform: world.platform(), request: world.request(p, course: courses[i % courses.count]))
                 }
             }
             var all: [Charge] = []
-            for try await c in group { if let c { all.append(c) } }
+            for try await c in group { all.append(c) }
             return all
         }
-        // The daily OTP cap lets only a few through; pay them all at once.
-        try expect(charges.count == PaymentPolicy().otpDailyLimit, "\(charges.count) charges got an OTP; the cap is \(PaymentPolicy().otpDailyLimit)")
+        try expect(charges.count == 200 && Set(charges.map(\.id)).count == 200, "\(Set(charges.map(\.id)).count) distinct charges of 200")
         var otps: [String: String] = [:]
         for c in charges { otps[c.id] = try await world.otp(c) }
         let codes = otps
+        // Each of the 200 pending charges confirmed twice, all at once: one training may be bought.
         let outcomes = await withTaskGroup(of: GatewayError.Code?.self) { group in
             for c in charges {
-                for _ in 0..<40 {
+                for _ in 0..<2 {
                     group.addTask { await gatewayErrorCode { try await world.gateway.confirmCharge(platform: world.platform(), chargeID: c.id, otp: codes[c.id]!) } }
                 }
             }
@@ -208,7 +292,8 @@ package enum StoreConformance {
             for await o in group { all.append(o) }
             return all
         }
-        try expect(outcomes.count >= 200, "fewer than 200 confirms fired")
+        try expect(outcomes.count == 400, "\(outcomes.count) confirms answered of 400")
+        try expect(outcomes.filter { $0 == nil }.count == 2, "\(outcomes.filter { $0 == nil }.count) confirms succeeded; one charge, confirmed twice, should")
         try expect(Set(outcomes.compactMap { $0 }).isSubset(of: [.previousTrainingUnfinished, .insufficientBalance]), "unexpected errors \(Set(outcomes.compactMap { $0 }))")
         let after = try await store.participant(card: p.cardNumber)!
         let ledger = try await store.ledger(participantID: p.id)
@@ -216,6 +301,26 @@ package enum StoreConformance {
         try expect(debits.count == 1, "\(debits.count) debits")
         try expect(after.balance >= 0 && p.balance - after.balance == debits.map(\.amount).reduce(0, +), "sum(debits) ≠ initial − current")
         try expect(try await store.audit().ok, "audit")
+    }
+
+    static func dailyOTPCapUnderConcurrency(_ store: any GatewayStore) async throws {
+        let world = try await TestWorld(store: store)
+        let p = try await world.participant()
+        let courses = world.courses(type: nil)
+        let outcomes = await withTaskGroup(of: GatewayError.Code?.self) { group in
+            for i in 0..<40 {
+                group.addTask {
+                    await gatewayErrorCode { try await world.gateway.createCharge(platform: world.platform(), request: world.request(p, course: courses[i % courses.count])) }
+                }
+            }
+            var all: [GatewayError.Code?] = []
+            for await o in group { all.append(o) }
+            return all
+        }
+        let cap = PaymentPolicy().otpDailyLimit
+        try expect(outcomes.filter { $0 == nil }.count == cap, "\(outcomes.filter { $0 == nil }.count) charges got an OTP; the cap is \(cap)")
+        try expect(outcomes.filter { $0 == .otpDailyLimit }.count == 40 - cap, "the others must be refused by the cap: \(outcomes)")
+        try expect(try await store.outbox(channel: .sms, recipient: p.phone, afterID: 0, limit: 100).count == cap, "SMS sent past the cap")
     }
 
     static func cancellationRefundsOnce(_ store: any GatewayStore) async throws {
@@ -284,6 +389,7 @@ package enum StoreConformance {
         var again = late
         again.id = "ptc_again"
         again.cardNumber = "5999999999999999"
-        try await expectCode(.blacklisted) { try await store.insertParticipants([again]) }
+        let blacklisted = again
+        try await expectCode(.blacklisted) { try await store.insertParticipants(count: 1) { _ in blacklisted } }
     }
 }

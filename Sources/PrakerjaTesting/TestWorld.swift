@@ -19,11 +19,13 @@ package struct TestWorld: Sendable {
         }
     }()
 
-    package init(store: any GatewayStore, rules: RulesProfile = .y2021, participants: Int = 0, seed: UInt64 = 7) async throws {
+    package init(
+        store: any GatewayStore, rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), participants: Int = 0, seed: UInt64 = 7
+    ) async throws {
         base = ManualTimeSource(Self.start)
         gateway = Gateway(
             catalog: Self.catalog, store: store, clock: VirtualClock(base: base),
-            configuration: .init(rules: rules, seed: seed, participants: participants, startTime: Self.start)
+            configuration: .init(rules: rules, policy: policy, seed: seed, participants: participants, startTime: Self.start)
         )
         try await gateway.start()
     }

@@ -4,6 +4,7 @@ import Foundation
 import PrakerjaClient
 import PrakerjaCore
 import PrakerjaPlatforms
+import PrakerjaSimulator
 
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,7 +38,10 @@ struct DemoCommand: AsyncParsableCommand {
                 try await demo.run(http: http, gatewayURL: gateway, storefronts: [platforms[0]: external])
                 return
             }
-            try await InProcessGateway.with(options: options, platforms: platforms, externalGateway: gateway, http: http) { running in
+            try await TemporarySimulation.with(
+                catalog: catalog, configuration: options.configuration, platforms: platforms, externalGateway: gateway, http: http,
+                logger: makeLogger(label: "prakerja-sim", level: .warning)
+            ) { running in
                 if gateway == nil { print("started an in-process gateway at \(running.gatewayURL)") }
                 var urls = Dictionary(uniqueKeysWithValues: running.storefronts.map { ($0.platformID, $0.baseURL) })
                 if let external { urls[platforms[0]] = external }

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import PrakerjaCore
 import PrakerjaPlatforms
+import PrakerjaSimulator
 import PrakerjaServer
 import PrakerjaSQLite
 import ServiceLifecycle
@@ -28,12 +29,21 @@ struct ServeCommand: AsyncParsableCommand {
         let host = host
         let db = gateway.db
         let services = SimulationServices(
-            host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, platforms: nil,
-            signals: [.sigterm, .sigint], logger: logger
+            host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
+            logger: logger
         )
         let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
+        do {
+            try await serve(services, gateway: sim, storefronts: storefronts, db: db)
+        } catch let failure as ListenFailure {
+            FileHandle.standardError.write(Data("prakerja-sim serve: \(failure)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+
+    private func serve(_ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, db: String) async throws {
         try await withHTTPClient { http in
-            try await services.run(gateway: sim, catalog: catalog, storefrontStore: storefronts, http: http, stopAfterReady: false) { running in
+            try await services.run(gateway: sim, storefrontStore: storefronts, http: http, stopAfterReady: false) { running in
                 let base = running.gatewayURL
                 var text = """
                     prakerja-sim gateway listening on \(base)  (rules \(sim.rules.name.rawValue), db \(db), business time \(Timestamps.iso8601(sim.clock.now())))

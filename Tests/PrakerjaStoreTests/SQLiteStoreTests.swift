@@ -53,12 +53,40 @@ func withDatabaseFile<T>(_ body: (String) async throws -> T) async throws -> T {
         }
     }
 
-    @Test func inFlightIdempotencyKeysAreReleasedOnReopen() async throws {
+    @Test func anIdempotentConfirmIsOneWriteTransaction() async throws {
         try await withDatabaseFile { path in
             let store = try SQLiteStore(path: path)
-            #expect(try await store.beginIdempotent(platformID: "tokopedia", key: "k", fingerprint: "f", now: TestWorld.start) == .proceed)
-            let reopened = try SQLiteStore(path: path)
-            #expect(try await reopened.beginIdempotent(platformID: "tokopedia", key: "k", fingerprint: "f", now: TestWorld.start) == .proceed)
+            let world = try await TestWorld(store: store)
+            let p = try await world.participant()
+            let claim: (String) -> IdempotencyClaim<Charge> = { key in StoreConformance.claim("tokopedia", key, "f") }
+            let before = store.commits
+            let charge = try await world.gateway.createCharge(platform: world.platform(), request: world.request(p, course: world.courses()[0]), idempotency: claim("k1")).ranOutcome
+            #expect(store.commits == before + 1)
+            let otp = try await world.otp(charge)
+            let paying = store.commits
+            let confirmClaim: IdempotencyClaim<(Charge, Voucher?)> = StoreConformance.claim("tokopedia", "c1", "f")
+            let paid = try await world.gateway.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: otp, idempotency: confirmClaim)
+            #expect(store.commits == paying + 1, "an idempotent confirm took \(store.commits - paying) commits")
+            guard case .ran(let result, let kept) = paid else { Issue.record("a fresh key was replayed"); return }
+            #expect(result.0.status == .paid && kept != nil)
+            // A replay reads the kept response in one transaction too.
+            _ = try await world.gateway.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: otp, idempotency: confirmClaim)
+            #expect(store.commits == paying + 2)
+        }
+    }
+
+    @Test func idsAndTheParticipantSequenceSurviveReopening() async throws {
+        try await withDatabaseFile { path in
+            let first = try await TestWorld(store: try SQLiteStore(path: path), participants: 3)
+            let a = try await first.participant()
+            let charge = try await first.gateway.createCharge(platform: first.platform(), request: first.request(a, course: first.courses()[0]))
+            // A restarted gateway with the same seed continues the sequences instead of repeating them.
+            let second = try await TestWorld(store: try SQLiteStore(path: path), participants: 3)
+            let b = try await second.participant()
+            #expect(b.cardNumber != a.cardNumber && b.id != a.id && b.nik != a.nik)
+            #expect(try await second.gateway.store.participantCount() == 5)
+            let again = try await second.gateway.createCharge(platform: second.platform(), request: second.request(a, course: second.courses()[1]))
+            #expect(again.id != charge.id && again.otp.count == 6)
         }
     }
 

@@ -36,6 +36,9 @@ public struct Participant: Codable, Sendable, Equatable {
     /// WIB day number of `otpSentToday`, for the daily OTP cap.
     public var otpDay: Int64
     public var otpSentToday: Int
+    /// Charges created for this participant so far. The next charge's id is derived from the seed, this
+    /// participant's id and this number, so ids never repeat, whatever restarts or processes come between.
+    public var chargesCreated: Int
 
     enum CodingKeys: String, CodingKey {
         case id, nik, name, phone, email, wave, balance, status
@@ -52,6 +55,7 @@ public struct Participant: Codable, Sendable, Equatable {
         case incentiveTotal = "incentive_total"
         case otpDay = "otp_day"
         case otpSentToday = "otp_sent_today"
+        case chargesCreated = "charges_created"
     }
 
     public init(
@@ -74,5 +78,6 @@ public struct Participant: Codable, Sendable, Equatable {
         self.incentiveTotal = 0
         self.otpDay = 0
         self.otpSentToday = 0
+        self.chargesCreated = 0
     }
 }

@@ -73,24 +73,29 @@ public struct ParticipantFactory: Sendable {
 
     public init(rules: RulesProfile) { self.rules = rules }
 
-    /// `count` participants drawn from `seed`: accepted over the 20 days before `now`, most (80 %) have
-    /// watched the three guidance videos. The same seed and count give the same people.
-    public func population(count: Int, seed: UInt64, now: Date) -> [Participant] {
-        var rng = SeededGenerator(seed: seed ^ 0x5052_414B_4552_4A41)
-        return (0..<count).map { index in
-            let draft = ParticipantDraft(
-                wave: 21,
-                videosWatched: Int.random(in: 0..<10, using: &rng) < 8 ? rules.requiredVideos : Int.random(in: 0..<rules.requiredVideos, using: &rng),
-                acceptedDaysAgo: Int.random(in: 0...20, using: &rng)
-            )
-            return make(draft, ordinal: index + 1, rng: &rng, now: now)
-        }
+    /// The seeded population: participants 1 to `count`. The same seed and count give the same people.
+    public func population(count: Int, entropy: EntropySource, now: Date) -> [Participant] {
+        (0..<max(count, 0)).map { populationMember($0 + 1, entropy: entropy, now: now) }
     }
 
-    /// One participant: the draft's fields, the rest drawn from `rng`. `ordinal` (the population's numbering)
-    /// makes card numbers unique by construction; without it the serial part is drawn at random too.
-    public func make(_ draft: ParticipantDraft, ordinal: Int?, rng: inout SeededGenerator, now: Date) -> Participant {
-        let serial = ordinal ?? Int.random(in: 10_000_000..<100_000_000, using: &rng)
+    /// Member `ordinal` of the seeded population: accepted within the 20 days before `now`; most (80 %)
+    /// have watched the three guidance videos.
+    public func populationMember(_ ordinal: Int, entropy: EntropySource, now: Date) -> Participant {
+        var rng = entropy.generator(.participant, "population", String(ordinal))
+        let draft = ParticipantDraft(
+            wave: 21,
+            videosWatched: Int.random(in: 0..<10, using: &rng) < 8 ? rules.requiredVideos : Int.random(in: 0..<rules.requiredVideos, using: &rng),
+            acceptedDaysAgo: Int.random(in: 0...20, using: &rng)
+        )
+        return make(draft, ordinal: ordinal, entropy: entropy, now: now)
+    }
+
+    /// Participant number `ordinal`: the draft's fields, the rest derived from the seed and the ordinal.
+    /// Ordinals come from the store's participant sequence, which never hands one out twice, so generated
+    /// card numbers (which end in the ordinal) are unique by construction, across restarts and processes.
+    public func make(_ draft: ParticipantDraft, ordinal: Int, entropy: EntropySource, now: Date) -> Participant {
+        var rng = entropy.generator(.participant, String(ordinal))
+        let serial = ordinal
         let given = Self.givenNames.randomElement(using: &rng)!
         let family = Self.familyNames.randomElement(using: &rng)!
         let name = draft.name ?? "\(given) \(family)"

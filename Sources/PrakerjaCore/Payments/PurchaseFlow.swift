@@ -9,16 +9,18 @@ public struct PurchaseFlow: Sendable {
     public let catalog: Catalog
     public let rules: RulesProfile
     public let policy: PaymentPolicy
-    public let random: SharedRandom
+    /// Every id, OTP and code of a charge is derived from the seed and the charge's own key.
+    public let entropy: EntropySource
 
-    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), random: SharedRandom) {
+    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), entropy: EntropySource) {
         self.catalog = catalog
         self.rules = rules
         self.policy = policy
-        self.random = random
+        self.entropy = entropy
     }
 
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    static let idAlphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
 
     // MARK: Create
 
@@ -42,8 +44,11 @@ public struct PurchaseFlow: Sendable {
         if ws.accountOwnerCard == nil, ws.cardAccount == nil {
             ws.bind(AccountBinding(platformID: platformID, accountID: request.accountID, cardNumber: request.cardNumber, boundAt: ws.now))
         }
-        let otp = random.with { $0.digits(policy.otpDigits) }
-        let id = "ch_" + random.with { $0.string(24, from: Array("0123456789abcdefghijklmnopqrstuvwxyz")) }
+        // The participant's charge counter keys the id: unique for good, and the same on a retried transaction.
+        ws.participant.chargesCreated += 1
+        var rng = entropy.generator(.charge, ws.participant.id, String(ws.participant.chargesCreated))
+        let id = "ch_" + rng.string(24, from: Self.idAlphabet)
+        let otp = otp(chargeID: id, send: 1)
         ws.insert(
             Charge(
                 id: id, participantID: ws.participant.id, cardNumber: request.cardNumber, platformID: platformID,
@@ -68,7 +73,7 @@ public struct PurchaseFlow: Sendable {
             throw GatewayError(.otpResendTooSoon, details: ["retry_after_seconds": "\(Int(wait.rounded(.up)))"])
         }
         try takeDailyOTP(&ws)
-        charge.otp = random.with { $0.digits(policy.otpDigits) }
+        charge.otp = otp(chargeID: charge.id, send: charge.otpSends + 1)
         charge.otpExpiresAt = ws.now + policy.otpTTL
         charge.otpAttempts = 0
         charge.otpSends += 1
@@ -210,15 +215,18 @@ public struct PurchaseFlow: Sendable {
         ws.record("otp_sent", ws.participant.phone)
     }
 
+    /// OTP number `send` of a charge.
+    private func otp(chargeID: String, send: Int) -> String {
+        var rng = entropy.generator(.otp, chargeID, String(send))
+        return rng.digits(policy.otpDigits)
+    }
+
+    /// A charge has at most one voucher, so the charge id alone keys its codes.
     private func newVoucher(for charge: Charge, course: Course, now: Date) -> Voucher {
-        let (code, redeem, invoice) = random.with { rng in
-            (
-                "PRK-" + rng.string(4, from: Self.codeAlphabet) + "-" + rng.string(4, from: Self.codeAlphabet) + "-"
-                    + rng.string(4, from: Self.codeAlphabet),
-                rng.uuidString(),
-                "INV-\(charge.platformID.uppercased())-" + rng.string(10, from: Self.codeAlphabet)
-            )
-        }
+        var rng = entropy.generator(.voucher, charge.id)
+        let code = "PRK-" + rng.string(4, from: Self.codeAlphabet) + "-" + rng.string(4, from: Self.codeAlphabet) + "-" + rng.string(4, from: Self.codeAlphabet)
+        let redeem = rng.uuidString()
+        let invoice = "INV-\(charge.platformID.uppercased())-" + rng.string(10, from: Self.codeAlphabet)
         return Voucher(
             code: code, redeemCode: redeem, invoiceCode: invoice, chargeID: charge.id, participantID: charge.participantID,
             courseID: course.id, providerID: course.providerID, platformID: charge.platformID, amount: charge.amount,

@@ -4,9 +4,11 @@ import Foundation
 /// implementations (SQLite now, PostgreSQL later) pass the same conformance suite (`PrakerjaTesting`).
 public protocol GatewayStore: Sendable {
     // MARK: Participants
-    /// Inserts participants in one transaction. Throws `NIK_BLACKLISTED` or `DUPLICATE_PARTICIPANT`
-    /// (and inserts none) if any one of them cannot be accepted.
-    func insertParticipants(_ participants: [Participant]) async throws
+    /// Inserts `count` participants in one transaction, participant `i` made by `make` from the next number
+    /// of the store's participant sequence: a sequence that never hands a number out twice — not after a
+    /// restart, not to a second process on the same database. Throws `NIK_BLACKLISTED` or
+    /// `DUPLICATE_PARTICIPANT` (inserting none and using up no number) if any one cannot be accepted.
+    func insertParticipants(count: Int, _ make: @Sendable (_ ordinal: Int) -> Participant) async throws -> [Participant]
     func participant(card: String) async throws -> Participant?
     func participants(offset: Int, limit: Int) async throws -> [Participant]
     func participantCount() async throws -> Int
@@ -14,12 +16,17 @@ public protocol GatewayStore: Sendable {
 
     // MARK: Commands (one transaction each)
     /// Loads the participant with this card (and, if `binding` is given, who is bound to that platform
-    /// account and which account this card has there), runs `body`, writes what it changed.
+    /// account and which account this card has there), runs `body`, writes what it changed — and, under
+    /// an idempotency claim, checks and keeps the key in the same transaction.
     func withParticipant<T: Sendable>(
-        card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T
-    ) async throws -> T
-    /// Loads a charge with its participant and voucher. Throws `UNKNOWN_CHARGE`.
-    func withCharge<T: Sendable>(id: String, now: Date, _ body: @Sendable (inout Workspace) throws -> T) async throws -> T
+        card: String, binding: (platformID: String, accountID: String)?, now: Date, idempotency: IdempotencyClaim<T>?,
+        _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> Idempotent<T>
+    /// Loads a charge with its participant and voucher (`UNKNOWN_CHARGE` if there is none), runs `body`,
+    /// writes what it changed; under an idempotency claim, in the same transaction as the key.
+    func withCharge<T: Sendable>(
+        id: String, now: Date, idempotency: IdempotencyClaim<T>?, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> Idempotent<T>
     /// Loads a voucher (by voucher code or redeem code) with its charge and participant; nil if there is none.
     func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T
 
@@ -34,12 +41,6 @@ public protocol GatewayStore: Sendable {
     /// Checks every participant's money and every charge's voucher; see ``AuditReport``.
     func audit() async throws -> AuditReport
 
-    // MARK: Idempotency (Stripe semantics)
-    func beginIdempotent(platformID: String, key: String, fingerprint: String, now: Date) async throws -> IdempotencyBegin
-    func completeIdempotent(platformID: String, key: String, response: StoredResponse) async throws
-    /// Forgets an in-flight key whose request failed in a way not worth replaying.
-    func abandonIdempotent(platformID: String, key: String) async throws
-
     // MARK: Simulation
     /// Ids of active participants who have not bought yet and were accepted before `acceptedBefore`.
     func overdueParticipantCards(acceptedBefore: Date) async throws -> [String]
@@ -49,30 +50,23 @@ public protocol GatewayStore: Sendable {
     func reset() async throws
 }
 
-public enum VoucherKey: Sendable, Hashable {
-    case code(String)
-    case redeemCode(String)
-}
+extension GatewayStore {
+    /// A command without an idempotency key.
+    public func withParticipant<T: Sendable>(
+        card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> T {
+        try await withParticipant(card: card, binding: binding, now: now, idempotency: nil, body).ranOutcome
+    }
 
-/// A response kept for an idempotency key.
-public struct StoredResponse: Codable, Sendable, Equatable {
-    public var status: Int
-    public var body: [UInt8]
-    public init(status: Int, body: [UInt8]) {
-        self.status = status
-        self.body = body
+    /// A command without an idempotency key.
+    public func withCharge<T: Sendable>(id: String, now: Date, _ body: @Sendable (inout Workspace) throws -> T) async throws -> T {
+        try await withCharge(id: id, now: now, idempotency: nil, body).ranOutcome
     }
 }
 
-public enum IdempotencyBegin: Sendable, Equatable {
-    /// First use: go ahead, then `completeIdempotent` or `abandonIdempotent`.
-    case proceed
-    /// Seen before with the same request: send this again.
-    case replay(StoredResponse)
-    /// Seen before with a different request.
-    case mismatch
-    /// The first request with this key has not finished.
-    case inFlight
+public enum VoucherKey: Sendable, Hashable {
+    case code(String)
+    case redeemCode(String)
 }
 
 /// The money-and-voucher audit: every discrepancy found, and the totals.

@@ -3,12 +3,14 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PrakerjaCore
+import Synchronization
 
 /// `/partner/v1/…`: the one payment protocol all seven platforms use. Every request is signed
 /// (``PartnerSignature``); POSTs accept an `Idempotency-Key` with Stripe semantics.
 struct PartnerRoutes {
     let gateway: Gateway
     let authenticator: PartnerAuthenticator
+    let inFlight = InFlightKeys()
 
     struct ConfirmBody: Codable { var otp: String }
 
@@ -18,10 +20,10 @@ struct PartnerRoutes {
         group.post("charges") { request, _ in
             var request = request
             let (platform, body) = try await authenticate(&request)
-            return try await idempotent(platform: platform, request: request, body: body) {
-                let charge = try await gateway.createCharge(platform: platform, request: try JSON.decode(ChargeRequest.self, from: body))
-                return try Reply(status: .created, json: ChargeView(charge, voucher: nil, policy: policy))
-            }
+            let chargeRequest = try JSON.decode(ChargeRequest.self, from: body)
+            return try await idempotent(platform: platform, request: request, body: body, status: .created) { claim in
+                try await gateway.createCharge(platform: platform, request: chargeRequest, idempotency: claim)
+            } render: { ChargeView($0, voucher: nil, policy: policy) }
         }
         group.get("charges/:id") { request, context in
             var request = request
@@ -33,20 +35,18 @@ struct PartnerRoutes {
             var request = request
             let (platform, body) = try await authenticate(&request)
             let id = try context.parameters.require("id")
-            return try await idempotent(platform: platform, request: request, body: body) {
-                let charge = try await gateway.resendOTP(platform: platform, chargeID: id)
-                return try Reply(json: ChargeView(charge, voucher: nil, policy: policy))
-            }
+            return try await idempotent(platform: platform, request: request, body: body) { claim in
+                try await gateway.resendOTP(platform: platform, chargeID: id, idempotency: claim)
+            } render: { ChargeView($0, voucher: nil, policy: policy) }
         }
         group.post("charges/:id/confirm") { request, context in
             var request = request
             let (platform, body) = try await authenticate(&request)
             let id = try context.parameters.require("id")
-            return try await idempotent(platform: platform, request: request, body: body) {
-                let otp = try JSON.decode(ConfirmBody.self, from: body).otp
-                let (charge, voucher) = try await gateway.confirmCharge(platform: platform, chargeID: id, otp: otp)
-                return try Reply(json: ChargeView(charge, voucher: voucher, policy: policy))
-            }
+            let otp = try JSON.decode(ConfirmBody.self, from: body).otp
+            return try await idempotent(platform: platform, request: request, body: body) { claim in
+                try await gateway.confirmCharge(platform: platform, chargeID: id, otp: otp, idempotency: claim)
+            } render: { ChargeView($0.0, voucher: $0.1, policy: policy) }
         }
     }
 
@@ -62,37 +62,49 @@ struct PartnerRoutes {
         return (platform, body)
     }
 
-    /// Runs `work` at most once per (platform, Idempotency-Key): a repeat with the same request gets the
-    /// stored response again; with a different request, 422; while the first is still running, 409.
-    private func idempotent(platform: Platform, request: Request, body: [UInt8], _ work: () async throws -> Reply) async throws -> Reply {
-        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else { return try await work() }
+    /// Runs a command at most once per (platform, `Idempotency-Key`): the key is checked and the response
+    /// kept in the command's own transaction (``IdempotencyClaim``). A repeat of the same request gets the
+    /// kept response again; another request with the key, 422; while the first is still running in this
+    /// process, 409. A refusal is kept like a result, except rate limits, which are meant to be retried.
+    private func idempotent<Outcome: Sendable>(
+        platform: Platform, request: Request, body: [UInt8], status: HTTPResponse.Status = .ok,
+        _ command: (IdempotencyClaim<Outcome>?) async throws -> Idempotent<Outcome>, render: @escaping @Sendable (Outcome) -> some Encodable
+    ) async throws -> Reply {
+        guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
+            return try Reply(status: status, json: render(try await command(nil).ranOutcome))
+        }
         guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw GatewayError.field("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
         }
         var hasher = SHA256()
         hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        let fingerprint = Hex.encode(hasher.finalize())
-        switch try await gateway.store.beginIdempotent(platformID: platform.id, key: key, fingerprint: fingerprint, now: gateway.clock.now()) {
+        let claim = IdempotencyClaim<Outcome>(platformID: platform.id, key: key, fingerprint: Hex.encode(hasher.finalize())) { outcome in
+            switch outcome {
+            case .success(let value): (try? Reply(status: status, json: render(value))).map { StoredResponse(status: Int($0.status.code), body: $0.body) }
+            case .failure(let error) where error.httpStatus == 429: nil
+            case .failure(let error): (try? JSON.encode(ErrorBody(error))).map { StoredResponse(status: error.httpStatus, body: $0) }
+            }
+        }
+        guard inFlight.claim(platform.id, key) else { throw GatewayError(.idempotencyKeyInUse) }
+        defer { inFlight.release(platform.id, key) }
+        switch try await command(claim) {
+        case .ran(let value, let kept):
+            if let kept { return Reply(status: HTTPResponse.Status(code: kept.status), body: kept.body) }
+            return try Reply(status: status, json: render(value))
         case .replay(let stored):
             var reply = Reply(status: HTTPResponse.Status(code: stored.status), body: stored.body)
             reply.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
             return reply
-        case .mismatch: throw GatewayError(.idempotencyKeyReused)
-        case .inFlight: throw GatewayError(.idempotencyKeyInUse)
-        case .proceed: break
         }
-        let reply: Reply
-        do {
-            reply = try await work()
-        } catch let error as GatewayError where error.httpStatus != 429 {
-            reply = try Reply(status: HTTPResponse.Status(code: error.httpStatus), json: ErrorBody(error))
-        } catch {
-            // Rate limits and failures are not results: free the key so the request can be retried.
-            try await gateway.store.abandonIdempotent(platformID: platform.id, key: key)
-            throw error
-        }
-        try await gateway.store.completeIdempotent(platformID: platform.id, key: key, response: StoredResponse(status: Int(reply.status.code), body: reply.body))
-        return reply
     }
+}
+
+/// The idempotency keys whose first request is running in this process, so that a concurrent repeat is
+/// answered 409 at once, as Stripe does, instead of waiting for the first to finish.
+final class InFlightKeys: Sendable {
+    private let keys = Mutex<Set<String>>([])
+
+    func claim(_ platformID: String, _ key: String) -> Bool { keys.withLock { $0.insert(platformID + "\n" + key).inserted } }
+    func release(_ platformID: String, _ key: String) { _ = keys.withLock { $0.remove(platformID + "\n" + key) } }
 }

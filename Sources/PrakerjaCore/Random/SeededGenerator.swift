@@ -1,7 +1,8 @@
 import Foundation
-import Synchronization
 
 /// SplitMix64: a small, fast, seedable generator. Same seed, same sequence, on every platform.
+///
+/// Never shared: each entity gets its own generator from ``EntropySource`` (seed + the entity's key).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { self.state = seed }
@@ -26,10 +27,8 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     public mutating func uuidString() -> String {
         let a = next(), b = next()
-        let hex = String(format: "%016llx%016llx", a, b)
-        let chars = Array(hex)
+        var c = Array(String(format: "%016llx%016llx", a, b))
         // Set version 4 and the RFC 4122 variant so the result is a well-formed UUID.
-        var c = chars
         c[12] = "4"
         c[16] = ["8", "9", "a", "b"][Int(b >> 62)]
         let s = String(c)
@@ -37,11 +36,4 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
         func part(_ from: Int, _ to: Int) -> Substring { s[s.index(i, offsetBy: from)..<s.index(i, offsetBy: to)] }
         return "\(part(0, 8))-\(part(8, 12))-\(part(12, 16))-\(part(16, 20))-\(part(20, 32))"
     }
-}
-
-/// A seeded generator shared by concurrent callers (OTPs, voucher codes, ids).
-public final class SharedRandom: Sendable {
-    private let generator: Mutex<SeededGenerator>
-    public init(seed: UInt64) { generator = Mutex(SeededGenerator(seed: seed)) }
-    public func with<T>(_ body: (inout SeededGenerator) -> T) -> T { generator.withLock { body(&$0) } }
 }

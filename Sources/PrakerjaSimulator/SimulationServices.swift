@@ -1,0 +1,154 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import PrakerjaCore
+import PrakerjaPlatforms
+import PrakerjaServer
+import ServiceLifecycle
+import UnixSignals
+
+/// The gateway and the storefronts as running services: the gateway first (its port decides the
+/// storefronts' gateway URL, unless they pay through an external one), then the storefronts.
+///
+/// The one start-up wiring of the simulator: `serve`, `demo` and the tests all run through it.
+public struct SimulationServices: Sendable {
+    public var host: String
+    public var gatewayPort: Int
+    /// Port of the first storefront; the others follow in registry order. 0 picks free ports.
+    public var storefrontPort: Int
+    /// Storefronts pay through this gateway instead of the built-in one.
+    public var externalGateway: String?
+    /// Only these platforms' storefronts (all when nil).
+    public var platforms: [String]?
+    /// Real time, for signature windows and tokens.
+    public var wallClock: any TimeSource
+    /// Bounds each storefront → gateway call; keep it below the adapters' timeout so a dead gateway is
+    /// reported as such rather than as a dead platform.
+    public var storefrontGatewayTimeout: TimeAmount
+    public var signals: [UnixSignal]
+    public var logger: Logger
+
+    public init(
+        host: String = "127.0.0.1", gatewayPort: Int = 0, storefrontPort: Int = 0, externalGateway: String? = nil, platforms: [String]? = nil,
+        wallClock: any TimeSource = SystemTimeSource(), storefrontGatewayTimeout: TimeAmount = .seconds(10), signals: [UnixSignal] = [],
+        logger: Logger
+    ) {
+        self.host = host
+        self.gatewayPort = gatewayPort
+        self.storefrontPort = storefrontPort
+        self.externalGateway = externalGateway
+        self.platforms = platforms
+        self.wallClock = wallClock
+        self.storefrontGatewayTimeout = storefrontGatewayTimeout
+        self.signals = signals
+        self.logger = logger
+    }
+
+    /// Where everything listens, once it does.
+    public struct Running: Sendable {
+        public var gatewayURL: String
+        public var storefrontGatewayURL: String
+        /// In registry order.
+        public var storefronts: [StorefrontHost.Endpoint]
+
+        public func storefront(_ platformID: String) -> StorefrontHost.Endpoint? { storefronts.first { $0.platformID == platformID } }
+    }
+
+    /// Starts everything, calls `ready` once all listen, then runs until the services stop — or, with
+    /// `stopAfterReady`, shuts them down when `ready` returns. A port that cannot be listened on ends the
+    /// run with a ``ListenFailure`` naming it.
+    public func run(
+        gateway: Gateway, storefrontStore: any StorefrontStore, http: HTTPClient, stopAfterReady: Bool,
+        ready: @Sendable @escaping (Running) async throws -> Void
+    ) async throws {
+        let (host, logger) = (host, logger)
+        let gatewayPorts = AsyncStream.makeStream(of: Int.self)
+        let app = buildApplication(gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger) { port in
+            gatewayPorts.continuation.yield(port)
+            gatewayPorts.continuation.finish()
+        }
+        let gatewayGroup = ServiceGroup(services: [app], gracefulShutdownSignals: signals, logger: logger)
+        let requestedGatewayPort = gatewayPort
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                defer { gatewayPorts.continuation.finish() }
+                do { try await gatewayGroup.run() } catch { throw ListenFailure(error, service: "gateway", host: host, port: requestedGatewayPort) ?? error }
+            }
+            var ports = gatewayPorts.stream.makeAsyncIterator()
+            guard let port = await ports.next() else {
+                try await tasks.waitForAll()  // the gateway's failure, if it failed
+                throw CancellationError()
+            }
+            let gatewayURL = "http://\(host):\(port)"
+            let storefrontHost = StorefrontHost(
+                catalog: gateway.catalog, gatewayURL: externalGateway ?? gatewayURL, http: http, store: storefrontStore, wallClock: wallClock,
+                gatewayTimeout: storefrontGatewayTimeout, only: platforms
+            )
+            let expected = storefrontHost.storefronts.count
+            let endpoints = AsyncStream.makeStream(of: StorefrontHost.Endpoint.self)
+            let base = storefrontPort
+            let storefrontGroup = ServiceGroup(
+                services: storefrontHost.services(host: host, port: { base == 0 ? 0 : base + $0 }, logger: logger) { endpoints.continuation.yield($0) },
+                gracefulShutdownSignals: signals, logger: logger
+            )
+            tasks.addTask {
+                defer { endpoints.continuation.finish() }
+                do {
+                    try await storefrontGroup.run()
+                } catch {
+                    await gatewayGroup.triggerGracefulShutdown()
+                    let ports = base == 0 ? "free ports" : "ports \(base)-\(base + expected - 1)"
+                    throw ListenFailure(error, service: "storefronts (\(ports))", host: host, port: 0) ?? error
+                }
+            }
+            var running = Running(gatewayURL: gatewayURL, storefrontGatewayURL: externalGateway ?? gatewayURL, storefronts: [])
+            for await endpoint in endpoints.stream {
+                running.storefronts.append(endpoint)
+                if running.storefronts.count == expected { break }
+            }
+            guard running.storefronts.count == expected else {
+                try await tasks.waitForAll()  // a storefront's failure
+                throw CancellationError()
+            }
+            let order = PlatformRegistry.platformIDs
+            running.storefronts.sort { (order.firstIndex(of: $0.platformID) ?? 0) < (order.firstIndex(of: $1.platformID) ?? 0) }
+            do {
+                try await ready(running)
+            } catch {
+                await storefrontGroup.triggerGracefulShutdown()
+                await gatewayGroup.triggerGracefulShutdown()
+                throw error
+            }
+            if stopAfterReady {
+                await storefrontGroup.triggerGracefulShutdown()
+                await gatewayGroup.triggerGracefulShutdown()
+            }
+            try await tasks.waitForAll()
+        }
+    }
+}
+
+/// A service could not listen: the address is taken, not local, or not allowed.
+public struct ListenFailure: Error, CustomStringConvertible {
+    public var service: String
+    public var host: String
+    public var port: Int
+    public var reason: String
+
+    /// Recognises a failure to bind in `error`; nil for any other error.
+    init?(_ error: any Error, service: String, host: String, port: Int) {
+        guard let io = error as? IOError, [EADDRINUSE, EADDRNOTAVAIL, EACCES].contains(io.errnoCode) else { return nil }
+        self.service = service
+        self.host = host
+        self.port = port
+        self.reason = String(cString: strerror(io.errnoCode)).lowercased()
+    }
+
+    public var description: String {
+        let at = port == 0 ? host : "\(host):\(port)"
+        return "cannot listen on \(at) for the \(service): \(reason)"
+            + (reason.contains("in use") ? " (another process has the port; choose another with --port / --storefront-port, or 0 for a free one)" : "")
+    }
+}
