@@ -3,7 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "prakerja-sim",
-    platforms: [.macOS(.v14)],
+    // Mutex and Atomic (Synchronization) need macOS 15.
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "prakerja-sim", targets: ["prakerja-sim"]),
         .library(name: "PrakerjaCore", targets: ["PrakerjaCore"]),
@@ -21,52 +22,61 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
-        // Domain: types, rules, catalog, signing. No transport, no storage.
+        // Domain: the gateway's rules, flows, signatures, clocks, the store protocol, and the shared buyer
+        // protocol of the platforms. No transport, no storage.
         .target(
             name: "PrakerjaCore",
-            dependencies: [
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")]
         ),
         // Storage: the SQLite implementation of `GatewayStore`.
         .target(
             name: "PrakerjaSQLite",
+            dependencies: ["PrakerjaCore", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        // What the gateway's and the storefronts' HTTP servers share: the byte reply, the body reader.
+        .target(
+            name: "PrakerjaHTTP",
             dependencies: [
-                "PrakerjaCore",
-                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
         // HTTP: the gateway's partner, redeem, catalog and simulation APIs.
         .target(
             name: "PrakerjaServer",
             dependencies: [
-                "PrakerjaCore",
+                "PrakerjaCore", "PrakerjaHTTP",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             resources: [.copy("Resources/openapi.yaml")]
         ),
-        // HTTP clients of the gateway (signed partner calls, redeem calls, simulation calls).
+        // HTTP clients: one endpoint over a pooled client, and the gateway's signed partner/redeem/simulation calls.
         .target(
             name: "PrakerjaClient",
             dependencies: [
                 "PrakerjaCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
-        // The seven platforms: each dialect's storefront (server) and adapter (client), and their shared kit.
+        // The seven platforms: each dialect's wire types, storefront routes and adapter; the dialect kit;
+        // the storefront engine and its SQLite store; the adapters' transport.
         .target(
             name: "PrakerjaPlatforms",
             dependencies: [
-                "PrakerjaCore", "PrakerjaClient",
+                "PrakerjaCore", "PrakerjaClient", "PrakerjaHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -86,12 +96,11 @@ let package = Package(
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Test support shared by several test targets: the store conformance suite, fixtures.
@@ -107,17 +116,20 @@ let package = Package(
         .testTarget(
             name: "PrakerjaServerTests",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaTesting",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
             name: "PrakerjaPlatformTests",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// Assembles the gateway's router: catalog, partner payment API, redeem-code API, simulation API,
 /// OpenAPI document and health check, behind the error and request-log middleware.
@@ -11,7 +12,7 @@ public func buildRouter<Context: RequestContext>(
     let router = Router(context: context)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware())
-    router.get("health") { _, _ in try Reply(json: ["status": "ok"]) }
+    router.get("health") { _, _ in try Reply(encoding: ["status": "ok"]) }
     router.get("openapi.yaml") { _, _ in
         var reply = Reply(body: OpenAPIDocument.bytes)
         reply.headers[.contentType] = "application/yaml"

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// Renders every error as JSON with a stable code. Only a bug reaches 500, and it is logged.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
@@ -22,13 +23,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 default: .invalidField
                 }
             let message = error.status.code == 404 ? "No endpoint \(request.method) \(request.uri.path)." : (error.body ?? code.defaultMessage)
-            var reply = try Reply(status: error.status, json: ErrorBody(GatewayError(code, message)))
+            var reply = try Reply(status: error.status, encoding: ErrorBody(GatewayError(code, message)))
             reply.headers.append(contentsOf: error.headers)
             return try reply.response(from: request, context: context)
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
             return try Reply(
-                status: .internalServerError, json: ["error": ["code": "INTERNAL", "message": "The simulator failed; see its log."]]
+                status: .internalServerError, encoding: ["error": ["code": "INTERNAL", "message": "The simulator failed; see its log."]]
             ).response(from: request, context: context)
         }
     }
@@ -43,7 +44,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let response = try await next(request, context)
         if logger.logLevel <= .info {
             let elapsed = ContinuousClock.now - start
-            let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
+            let micros = elapsed.microseconds
             logger.info(
                 "method=\(request.method) path=\(request.uri.path) status=\(response.status.code) duration_us=\(micros) request_id=\(context.id)"
             )

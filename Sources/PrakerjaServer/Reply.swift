@@ -2,24 +2,12 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PrakerjaCore
+import PrakerjaHTTP
 
-/// A finished JSON response as bytes, so it can be stored for an idempotency key and replayed exactly.
-struct Reply: ResponseGenerator, Sendable, Error {
-    var status: HTTPResponse.Status
-    var body: [UInt8]
-    var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-
-    init(status: HTTPResponse.Status = .ok, body: [UInt8]) {
-        self.status = status
-        self.body = body
-    }
-
-    init(status: HTTPResponse.Status = .ok, json value: some Encodable) throws {
+extension Reply {
+    /// A JSON response in the gateway's conventions (``JSON``).
+    init(status: HTTPResponse.Status = .ok, encoding value: some Encodable) throws {
         self.init(status: status, body: try JSON.encode(value))
-    }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 }
 
@@ -49,24 +37,20 @@ enum JSON {
             case .dataCorrupted(let ctx) where ctx.codingPath.isEmpty:
                 throw GatewayError(.invalidJSON, body.isEmpty ? "The request body is empty; a JSON object is required." : nil)
             case .keyNotFound(let key, let ctx):
-                throw GatewayError.field(path(ctx.codingPath + [key]), "is required")
+                throw GatewayError.field((ctx.codingPath + [key]).fieldPath, "is required")
             case .typeMismatch(let type, let ctx):
                 if ctx.codingPath.isEmpty { throw GatewayError(.invalidJSON, "The request body must be a JSON object.") }
-                throw GatewayError.field(path(ctx.codingPath), "must be \(describe(type))")
+                throw GatewayError.field(ctx.codingPath.fieldPath, "must be \(describe(type))")
             case .valueNotFound(let type, let ctx):
-                throw GatewayError.field(path(ctx.codingPath), "must be \(describe(type)), not null")
+                throw GatewayError.field(ctx.codingPath.fieldPath, "must be \(describe(type)), not null")
             case .dataCorrupted(let ctx):
-                throw GatewayError.field(path(ctx.codingPath), "has an invalid value")
+                throw GatewayError.field(ctx.codingPath.fieldPath, "has an invalid value")
             @unknown default:
                 throw GatewayError(.invalidJSON)
             }
         } catch {
             throw GatewayError(.invalidJSON)
         }
-    }
-
-    private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
     private static func describe(_ type: Any.Type) -> String {
@@ -81,17 +65,12 @@ enum JSON {
 }
 
 extension Request {
-    /// Body size limit for every endpoint.
-    static let maxBody = 64 * 1024
-
-    /// Collects the body (refusing more than `maxBody` bytes with 413).
-    mutating func bodyBytes() async throws(GatewayError) -> [UInt8] {
-        do {
-            let buffer = try await self.collectBody(upTo: Self.maxBody)
-            return Array(buffer.readableBytesView)
-        } catch {
-            throw GatewayError(.bodyTooLarge, details: ["limit_bytes": "\(Self.maxBody)"])
+    /// Collects the body (refusing more than ``RequestBytes/limit`` bytes with 413).
+    func bodyBytes() async throws(GatewayError) -> [UInt8] {
+        guard let body = await RequestBytes.collect( self) else {
+            throw GatewayError(.bodyTooLarge, details: ["limit_bytes": "\(RequestBytes.limit)"])
         }
+        return body
     }
 }
 
@@ -100,7 +79,7 @@ extension GatewayError: HTTPResponseError {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: code.status) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Reply(status: status, json: ErrorBody(self)).response(from: request, context: context)
+        try Reply(status: status, encoding: ErrorBody(self)).response(from: request, context: context)
     }
 }
 

@@ -76,7 +76,7 @@ struct BenchCommand: AsyncParsableCommand {
                 try await group.waitForAll()
             }
             let elapsed = ContinuousClock.now - started
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             let audit: AuditReport = try JSONDecoder().decode(AuditReport.self, from: Data(try await client.get("/sim/audit").body))
             let done = flows - stats.errors.load(ordering: .relaxed)
             let latency = stats.histograms.withLock { h in
@@ -105,7 +105,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     static func histogram() -> Histogram<UInt64> { Histogram(highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: .three) }
     static func micros(_ d: Duration) -> UInt64 {
-        UInt64(max(0, d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000))
+        UInt64(max(0, d.microseconds))
     }
 }
 

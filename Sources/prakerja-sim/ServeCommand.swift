@@ -1,13 +1,10 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
 import PrakerjaCore
 import PrakerjaPlatforms
 import PrakerjaSimulator
-import PrakerjaServer
 import PrakerjaSQLite
-import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the mock gateway on loopback.")

@@ -1,15 +1,13 @@
 import AsyncHTTPClient
 import Foundation
-import Hummingbird
 import Logging
 import NIOCore
 import PrakerjaClient
 import PrakerjaCore
 import PrakerjaPlatforms
-import PrakerjaServer
+import PrakerjaSimulator
 import PrakerjaSQLite
 import PrakerjaTesting
-import ServiceLifecycle
 import Testing
 
 /// A gateway on a real SQLite file and one platform's storefront on another, both listening on loopback
@@ -26,9 +24,11 @@ struct PlatformHarness: Sendable {
     var gateway: Gateway { world.gateway }
     var dialect: any PlatformDialect.Type { PlatformRegistry.dialect(platformID)! }
 
-    /// Runs `body` against a fresh gateway and `platformID`'s storefront. With `storefrontGateway`, the
-    /// storefront pays through that URL instead of the harness's gateway.
-    static func with(_ platformID: String, storefrontGateway: String? = nil, _ body: @Sendable (PlatformHarness) async throws -> Void) async throws {
+    /// Runs `body` against a fresh gateway and `platformID`'s storefront, started by the simulator's own
+    /// wiring (``SimulationServices``). With `storefrontGateway`, the storefront pays through that URL instead.
+    static func with(
+        _ platformID: String, storefrontGateway: String? = nil, _ body: @escaping @Sendable (PlatformHarness) async throws -> Void
+    ) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prakerja-platform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -37,35 +37,19 @@ struct PlatformHarness: Sendable {
         let wall = ManualTimeSource(Date(timeIntervalSince1970: 1_700_000_000))
         var logger = Logger(label: "platform-test")
         logger.logLevel = .critical
-
-        let running = RunningServices(logger: logger)
-        let gatewayApp = buildApplication(gateway: world.gateway, host: "127.0.0.1", port: 0, wallClock: wall, logger: logger) { port in
-            await running.gatewayReady(port)
-        }
-        await running.start([gatewayApp])
-        let gatewayURL = "http://127.0.0.1:\(await running.gatewayPort())"
-        let host = StorefrontHost(
-            catalog: world.catalog, gatewayURL: storefrontGateway ?? gatewayURL, http: .shared, store: storefronts, wallClock: wall,
-            gatewayTimeout: .seconds(1), only: [platformID]
+        let services = SimulationServices(
+            externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(1), logger: logger
         )
-        await running.start(host.services(host: "127.0.0.1", port: { _ in 0 }, logger: logger) { endpoint in
-            await running.ready(endpoint)
-        })
-        let endpoint = try await running.endpoint()
-        let adapter = try PlatformRegistry.adapter(platformID, http: .shared, baseURL: endpoint.baseURL, catalog: world.catalog, wallClock: wall)
-        let harness = PlatformHarness(platformID: platformID, world: world, wall: wall, gatewayURL: gatewayURL, storefront: endpoint, adapter: adapter)
-        do {
-            try await body(harness)
-        } catch {
-            await running.stop()
-            throw error
+        try await services.run(gateway: world.gateway, storefrontStore: storefronts, http: .shared, stopAfterReady: true) { running in
+            guard let endpoint = running.storefront(platformID) else { throw TestFailure("no storefront for \(platformID)") }
+            let adapter = try PlatformRegistry.adapter(platformID, http: .shared, baseURL: endpoint.baseURL, catalog: world.catalog, wallClock: wall)
+            try await body(PlatformHarness(platformID: platformID, world: world, wall: wall, gatewayURL: running.gatewayURL, storefront: endpoint, adapter: adapter))
         }
-        await running.stop()
     }
 
     /// An adapter for the same storefront with other credentials or another base URL.
-    func otherAdapter(credentials: StorefrontCredentials? = nil, baseURL: String? = nil) throws -> any PlatformAdapter {
-        try PlatformRegistry.adapter(platformID, http: .shared, baseURL: baseURL ?? storefront.baseURL, catalog: world.catalog, credentials: credentials, wallClock: wall,
+    func otherAdapter(credentials: StorefrontCredentials? = nil, baseURL: String? = nil, wallClock: (any TimeSource)? = nil) throws -> any PlatformAdapter {
+        try PlatformRegistry.adapter(platformID, http: .shared, baseURL: baseURL ?? storefront.baseURL, catalog: world.catalog, credentials: credentials, wallClock: wallClock ?? wall,
             timeout: .seconds(5))
     }
 
@@ -86,92 +70,40 @@ struct PlatformHarness: Sendable {
     }
 
     /// The cheapest course of `type` on the platform that `participant` can afford.
-    func course(type: CourseType = .selfPaced, maxPrice: Rupiah = 1_000_000) async throws -> StoreCourse {
+    func course(type: CourseType = .selfPaced, maxPrice: Rupiah = 1_000_000) async throws -> BuyerCourse {
         let courses = try await adapter.courses(type: type, limit: 1000)
         guard let course = courses.first(where: { $0.price <= maxPrice }) else { throw TestFailure("no \(type) course on \(platformID) within Rp \(maxPrice)") }
         return course
     }
 
     /// Places an order and requests its OTP.
-    func awaitingOTP(_ account: BuyerAccount, course wanted: StoreCourse? = nil) async throws -> StoreOrder {
-        var chosen: StoreCourse
+    func awaitingOTP(_ account: BuyerAccount, course wanted: BuyerCourse? = nil) async throws -> BuyerOrder {
+        var chosen: BuyerCourse
         if let wanted { chosen = wanted } else { chosen = try await course() }
-        let order: StoreOrder = try await adapter.placeOrder(account: account, courseID: chosen.id)
+        let order: BuyerOrder = try await adapter.placeOrder(account: account, courseID: chosen.id)
         return try await adapter.requestOTP(account: account, orderID: order.id)
     }
 
-    /// The voucher, polling the transaction page as a buyer would on platforms that learn it later.
-    func voucher(_ account: BuyerAccount, _ orderID: String) async throws -> StoreVoucher {
-        for _ in 0..<50 {
-            do {
-                return try await adapter.voucher(account: account, orderID: orderID)
-            } catch {
-                guard error.kind == .voucherNotReady else { throw error }
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        throw TestFailure("no voucher for order \(orderID) on \(platformID)")
+    /// The voucher from the transaction page (which brings a paid order up to date from the gateway).
+    func voucher(_ account: BuyerAccount, _ orderID: String) async throws -> BuyerVoucher {
+        try await adapter.voucher(account: account, orderID: orderID)
     }
 
     /// A full purchase: order, OTP, confirm, voucher.
-    func buy(_ participant: Participant, _ account: BuyerAccount, course wanted: StoreCourse? = nil) async throws -> (StoreOrder, StoreVoucher) {
-        let order: StoreOrder = try await awaitingOTP(account, course: wanted)
+    func buy(_ participant: Participant, _ account: BuyerAccount, course wanted: BuyerCourse? = nil) async throws -> (BuyerOrder, BuyerVoucher) {
+        let order: BuyerOrder = try await awaitingOTP(account, course: wanted)
         let code: String = try await otp(participant)
         _ = try await adapter.confirmOTP(account: account, orderID: order.id, otp: code, idempotencyKey: "pay-" + order.id)
-        let paid: StoreVoucher = try await voucher(account, order.id)
-        let page: StoreOrder = try await adapter.order(account: account, orderID: order.id)
+        let paid: BuyerVoucher = try await voucher(account, order.id)
+        let page: BuyerOrder = try await adapter.order(account: account, orderID: order.id)
         return (page, paid)
     }
 
     /// Redeems, completes and rates the training behind `voucher`, so its owner may buy again.
-    func finishTraining(_ voucher: StoreVoucher) async throws {
+    func finishTraining(_ voucher: BuyerVoucher) async throws {
         let provider = world.catalog.provider(voucher.providerID)!
         _ = try await gateway.redeemCommit(provider: provider, redeemCode: voucher.redeemCode, sequence: 1)
         _ = try await gateway.completeTraining(voucherCode: voucher.code)
         _ = try await gateway.rateTraining(voucherCode: voucher.code, rating: 5)
-    }
-}
-
-
-/// Services started in the background for one test, with the ports they reported.
-actor RunningServices {
-    let logger: Logger
-    var groups: [ServiceGroup] = []
-    var tasks: [Task<Void, any Error>] = []
-    var endpoints: [StorefrontHost.Endpoint] = []
-    var waiters: [CheckedContinuation<StorefrontHost.Endpoint, Never>] = []
-
-    init(logger: Logger) { self.logger = logger }
-
-    func start(_ services: [any Service]) {
-        let group = ServiceGroup(services: services, gracefulShutdownSignals: [], logger: logger)
-        groups.append(group)
-        tasks.append(Task { try await group.run() })
-    }
-
-    var gateway: Int?
-    var gatewayWaiter: CheckedContinuation<Int, Never>?
-
-    func gatewayReady(_ port: Int) {
-        if let waiter = gatewayWaiter { waiter.resume(returning: port) } else { gateway = port }
-    }
-
-    func gatewayPort() async -> Int {
-        if let gateway { return gateway }
-        return await withCheckedContinuation { gatewayWaiter = $0 }
-    }
-
-    func ready(_ endpoint: StorefrontHost.Endpoint) {
-        if waiters.isEmpty { endpoints.append(endpoint) } else { waiters.removeFirst().resume(returning: endpoint) }
-    }
-
-    func endpoint() async -> StorefrontHost.Endpoint {
-        if !endpoints.isEmpty { return endpoints.removeFirst() }
-        return await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func stop() async {
-        for group in groups.reversed() { await group.triggerGracefulShutdown() }
-        for task in tasks { _ = try? await task.value }
     }
 }

@@ -105,17 +105,13 @@ public enum CatalogLoader {
 
     static func describe(_ error: any Error) -> String {
         switch error as? DecodingError {
-        case .keyNotFound(let key, let ctx)?: "missing field \(path(ctx.codingPath + [key]))"
-        case .typeMismatch(let type, let ctx)?: "field \(path(ctx.codingPath)) should be \(type)"
-        case .valueNotFound(let type, let ctx)?: "field \(path(ctx.codingPath)) should be \(type), not null"
+        case .keyNotFound(let key, let ctx)?: "missing field \((ctx.codingPath + [key]).fieldPath)"
+        case .typeMismatch(let type, let ctx)?: "field \(ctx.codingPath.fieldPath) should be \(type)"
+        case .valueNotFound(let type, let ctx)?: "field \(ctx.codingPath.fieldPath) should be \(type), not null"
         case .dataCorrupted(let ctx)?:
-            ctx.codingPath.isEmpty ? "not valid JSON" : "field \(path(ctx.codingPath)): \(ctx.debugDescription)"
+            ctx.codingPath.isEmpty ? "not valid JSON" : "field \(ctx.codingPath.fieldPath): \(ctx.debugDescription)"
         default: "\(error)"
         }
-    }
-
-    static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 }
 

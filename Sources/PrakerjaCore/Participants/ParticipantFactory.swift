@@ -37,13 +37,13 @@ public struct ParticipantDraft: Codable, Sendable, Equatable {
     public func validate(rules: RulesProfile) throws(GatewayError) {
         func digits(_ value: String?, _ count: Int, _ field: String) throws(GatewayError) {
             guard let value else { return }
-            guard value.count == count, value.allSatisfy(\.isASCII), value.allSatisfy(\.isNumber) else {
+            guard Digits.check(value, count: count) else {
                 throw .field(field, "must be exactly \(count) digits")
             }
         }
         try digits(nik, 16, "nik")
         try digits(cardNumber, 16, "card_number")
-        if let phone, !(phone.hasPrefix("08") && (10...13).contains(phone.count) && phone.allSatisfy(\.isNumber)) {
+        if let phone, !(phone.hasPrefix("08") && (10...13).contains(phone.count) && Digits.check(phone, count: phone.utf8.count)) {
             throw .field("phone", "must be an Indonesian mobile number such as 081234567890")
         }
         if let email, !(email.contains("@") && email.count <= 254 && !email.contains(" ")) {

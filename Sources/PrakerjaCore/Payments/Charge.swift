@@ -82,7 +82,7 @@ public struct ChargeRequest: Codable, Sendable, Equatable {
     }
 
     public func validate() throws(GatewayError) {
-        guard cardNumber.count == 16, cardNumber.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard Digits.isCardNumber(cardNumber) else {
             throw .field("card_number", "must be exactly 16 digits")
         }
         guard !courseID.isEmpty, courseID.count <= 64 else { throw .field("course_id", "must have 1 to 64 characters") }

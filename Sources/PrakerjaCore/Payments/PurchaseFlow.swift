@@ -92,7 +92,7 @@ public struct PurchaseFlow: Sendable {
     /// platform that timed out and retries can never cause a second debit.
     public func confirm(_ ws: inout Workspace, otp: String) throws(GatewayError) -> Result<Charge, GatewayError> {
         guard var charge = ws.charge else { throw GatewayError(.unknownCharge) }
-        guard otp.count == policy.otpDigits, otp.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+        guard Digits.check(otp, count: policy.otpDigits) else {
             throw GatewayError.field("otp", "must be \(policy.otpDigits) digits")
         }
         if charge.status == .paid {

@@ -1,5 +1,6 @@
 import Hummingbird
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// `GET /catalog…`: the programme's platforms, providers and courses (public, unsigned).
 struct CatalogRoutes {
@@ -7,10 +8,10 @@ struct CatalogRoutes {
 
     func register(on router: Router<some RequestContext>) {
         let group = router.group("catalog")
-        group.get { _, _ in try Reply(json: catalog.summary()) }
+        group.get { _, _ in try Reply(encoding: catalog.summary()) }
         group.get("platforms") { _, _ in
             try Reply(
-                json: catalog.platforms.map {
+                encoding: catalog.platforms.map {
                     PlatformView(id: $0.id, name: $0.name, customerService: $0.customerService, courses: catalog.courses(platform: $0.id).count)
                 }
             )
@@ -20,7 +21,7 @@ struct CatalogRoutes {
             let items = catalog.providers.dropFirst(offset).prefix(limit).map {
                 ProviderView(id: $0.id, name: $0.name, city: $0.city, clientCode: $0.clientCode, courses: catalog.courses(provider: $0.id).count)
             }
-            return try Reply(json: Page(total: catalog.providers.count, offset: offset, limit: limit, items: Array(items)))
+            return try Reply(encoding: Page(total: catalog.providers.count, offset: offset, limit: limit, items: Array(items)))
         }
         group.get("courses") { request, _ in
             let (offset, limit) = try Paging.read(request)
@@ -37,12 +38,12 @@ struct CatalogRoutes {
                 type = t
             }
             let all = catalog.courses(platform: platform, provider: provider, type: type)
-            return try Reply(json: Page(total: all.count, offset: offset, limit: limit, items: Array(all.dropFirst(offset).prefix(limit))))
+            return try Reply(encoding: Page(total: all.count, offset: offset, limit: limit, items: Array(all.dropFirst(offset).prefix(limit))))
         }
         group.get("courses/:id") { _, context in
             let id = try context.parameters.require("id")
             guard let course = catalog.course(id) else { throw GatewayError(.unknownCourse) }
-            return try Reply(json: course)
+            return try Reply(encoding: course)
         }
     }
 }

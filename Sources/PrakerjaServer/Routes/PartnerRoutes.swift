@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PrakerjaCore
+import PrakerjaHTTP
 import Synchronization
 
 /// `/partner/v1/…`: the one payment protocol all seven platforms use. Every request is signed
@@ -29,7 +30,7 @@ struct PartnerRoutes {
             var request = request
             let (platform, _) = try await authenticate(&request)
             let (charge, voucher) = try await gateway.charge(platform: platform, id: try context.parameters.require("id"))
-            return try Reply(json: ChargeView(charge, voucher: voucher, policy: policy))
+            return try Reply(encoding: ChargeView(charge, voucher: voucher, policy: policy))
         }
         group.post("charges/:id/otp") { request, context in
             var request = request
@@ -71,7 +72,7 @@ struct PartnerRoutes {
         _ command: (IdempotencyClaim<Outcome>?) async throws -> Idempotent<Outcome>, render: @escaping @Sendable (Outcome) -> some Encodable
     ) async throws -> Reply {
         guard let key = request.headers[HTTPField.Name("Idempotency-Key")!] else {
-            return try Reply(status: status, json: render(try await command(nil).ranOutcome))
+            return try Reply(status: status, encoding: render(try await command(nil).ranOutcome))
         }
         guard (1...255).contains(key.utf8.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
             throw GatewayError.field("Idempotency-Key", "must be 1 to 255 printable ASCII characters")
@@ -81,7 +82,7 @@ struct PartnerRoutes {
         hasher.update(data: body)
         let claim = IdempotencyClaim<Outcome>(platformID: platform.id, key: key, fingerprint: Hex.encode(hasher.finalize())) { outcome in
             switch outcome {
-            case .success(let value): (try? Reply(status: status, json: render(value))).map { StoredResponse(status: Int($0.status.code), body: $0.body) }
+            case .success(let value): (try? Reply(status: status, encoding: render(value))).map { StoredResponse(status: Int($0.status.code), body: $0.body) }
             case .failure(let error) where error.httpStatus == 429: nil
             case .failure(let error): (try? JSON.encode(ErrorBody(error))).map { StoredResponse(status: error.httpStatus, body: $0) }
             }
@@ -91,7 +92,7 @@ struct PartnerRoutes {
         switch try await command(claim) {
         case .ran(let value, let kept):
             if let kept { return Reply(status: HTTPResponse.Status(code: kept.status), body: kept.body) }
-            return try Reply(status: status, json: render(value))
+            return try Reply(status: status, encoding: render(value))
         case .replay(let stored):
             var reply = Reply(status: HTTPResponse.Status(code: stored.status), body: stored.body)
             reply.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// The training providers' redeem-code API, wire-compatible with the real programme's:
 /// `POST /api/v1/integration/payment/redeem-code/{status,commit}` with `client_code`, `signature` and
@@ -47,7 +48,7 @@ struct RedeemRoutes {
     }
 
     static func failure(status: HTTPResponse.Status, message: String, code: String) -> Reply {
-        (try? Reply(status: status, json: Envelope<RedeemStatus>(success: false, message: message, code: code, data: nil)))
+        (try? Reply(status: status, encoding: Envelope<RedeemStatus>(success: false, message: message, code: code, data: nil)))
             ?? Reply(status: status, body: Array(#"{"success":false,"message":"error","data":null}"#.utf8))
     }
 
@@ -61,8 +62,8 @@ struct RedeemRoutes {
                 }
                 let provider: Provider
                 switch authenticate(request, body: raw) {
-                case .success(let p): provider = p
-                case .failure(let reply): return reply
+                case .provider(let p): provider = p
+                case .refused(let reply): return reply
                 }
                 let body: Body
                 do { body = try JSON.decode(Body.self, from: raw) } catch let error as GatewayError {
@@ -80,7 +81,7 @@ struct RedeemRoutes {
                         action == "commit"
                         ? try await gateway.redeemCommit(provider: provider, redeemCode: body.redeemCode, sequence: sequence)
                         : try await gateway.redeemStatus(provider: provider, redeemCode: body.redeemCode, sequence: sequence)
-                    return try Reply(json: Envelope(success: true, message: "OK", code: nil, data: status))
+                    return try Reply(encoding: Envelope(success: true, message: "OK", code: nil, data: status))
                 } catch let error as RedeemError {
                     return Self.failure(error)
                 }
@@ -88,18 +89,18 @@ struct RedeemRoutes {
         }
     }
 
-    private func authenticate(_ request: Request, body: [UInt8]) -> Result<Provider, Reply> {
+    private func authenticate(_ request: Request, body: [UInt8]) -> Authentication {
         let h = request.headers
         guard let clientCode = h[HTTPField.Name("client_code")!], let signature = h[HTTPField.Name("signature")!],
             let timestamp = h[HTTPField.Name("timestamp")!]
         else {
-            return .failure(Self.failure(status: .unauthorized, message: "Header client_code, signature dan timestamp wajib diisi", code: "MISSING_CREDENTIALS"))
+            return .refused(Self.failure(status: .unauthorized, message: "Header client_code, signature dan timestamp wajib diisi", code: "MISSING_CREDENTIALS"))
         }
         guard let provider = gateway.catalog.provider(clientCode: clientCode) else {
-            return .failure(Self.failure(status: .unauthorized, message: "client_code tidak dikenal", code: "UNKNOWN_CLIENT"))
+            return .refused(Self.failure(status: .unauthorized, message: "client_code tidak dikenal", code: "UNKNOWN_CLIENT"))
         }
         guard let seconds = Int64(timestamp), abs(wallClock.now().timeIntervalSince1970 - Double(seconds)) <= Self.tolerance else {
-            return .failure(Self.failure(status: .unauthorized, message: "timestamp tidak valid atau kedaluwarsa", code: "STALE_TIMESTAMP"))
+            return .refused(Self.failure(status: .unauthorized, message: "timestamp tidak valid atau kedaluwarsa", code: "STALE_TIMESTAMP"))
         }
         guard
             RedeemSignature.verify(
@@ -107,8 +108,14 @@ struct RedeemRoutes {
                 path: request.uri.path, body: body
             )
         else {
-            return .failure(Self.failure(status: .unauthorized, message: "signature tidak valid", code: "INVALID_SIGNATURE"))
+            return .refused(Self.failure(status: .unauthorized, message: "signature tidak valid", code: "INVALID_SIGNATURE"))
         }
-        return .success(provider)
+        return .provider(provider)
+    }
+
+    /// A provider's signed request: who sent it, or the refusal to answer with.
+    enum Authentication {
+        case provider(Provider)
+        case refused(Reply)
     }
 }

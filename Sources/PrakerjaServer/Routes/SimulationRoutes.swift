@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// `/sim/…`: the simulation's own controls, kept apart from the programme's APIs. Read the SMS and
 /// e-mail outboxes, act as a participant, move virtual time, see credentials, audit the books, reset.
@@ -32,13 +33,13 @@ struct SimulationRoutes {
         }
         sim.get("credentials") { _, _ in
             try Reply(
-                json: CredentialsView(
+                encoding: CredentialsView(
                     platforms: gateway.catalog.platforms.map { .init(platformId: $0.id, secret: $0.partnerSecret) },
                     providers: gateway.catalog.providers.map { .init(providerId: $0.id, clientCode: $0.clientCode, signKey: $0.signKey) }
                 )
             )
         }
-        sim.get("audit") { _, _ in try Reply(json: try await gateway.store.audit()) }
+        sim.get("audit") { _, _ in try Reply(encoding: try await gateway.store.audit()) }
 
         for channel in OutboxMessage.Channel.allCases {
             sim.get("outbox/\(channel.rawValue)") { request, _ in
@@ -51,59 +52,59 @@ struct SimulationRoutes {
                     after = n
                 }
                 let messages = try await gateway.store.outbox(channel: channel, recipient: recipient, afterID: after, limit: limit)
-                return try Reply(json: messages.map(MessageView.init))
+                return try Reply(encoding: messages.map(MessageView.init))
             }
         }
 
         sim.get("participants") { request, _ in
             let (offset, limit) = try Paging.read(request)
             let items = try await gateway.store.participants(offset: offset, limit: limit)
-            return try Reply(json: Page(total: try await gateway.store.participantCount(), offset: offset, limit: limit, items: items))
+            return try Reply(encoding: Page(total: try await gateway.store.participantCount(), offset: offset, limit: limit, items: items))
         }
         sim.post("participants") { request, _ in
             var request = request
             let raw = try await request.bodyBytes()
             let draft = raw.isEmpty ? ParticipantDraft() : try JSON.decode(ParticipantDraft.self, from: raw)
-            return try Reply(status: .created, json: try await gateway.createParticipant(draft))
+            return try Reply(status: .created, encoding: try await gateway.createParticipant(draft))
         }
         sim.get("participants/:card") { _, context in
-            try Reply(json: try await gateway.participant(card: try context.parameters.require("card")))
+            try Reply(encoding: try await gateway.participant(card: try context.parameters.require("card")))
         }
         sim.post("participants/:card/videos") { request, context in
             var request = request
             let body = try JSON.decode(CountBody.self, from: try await request.bodyBytes())
-            return try Reply(json: try await gateway.watchVideos(card: try context.parameters.require("card"), count: body.count))
+            return try Reply(encoding: try await gateway.watchVideos(card: try context.parameters.require("card"), count: body.count))
         }
         sim.post("participants/:card/revoke") { _, context in
-            try Reply(json: try await gateway.revoke(card: try context.parameters.require("card")))
+            try Reply(encoding: try await gateway.revoke(card: try context.parameters.require("card")))
         }
         sim.get("participants/:card/ledger") { _, context in
             guard let p = try await gateway.store.participant(card: try context.parameters.require("card")) else { throw GatewayError(.unknownCard) }
             let entries = try await gateway.store.ledger(participantID: p.id)
-            return try Reply(json: entries.map { LedgerView(chargeId: $0.chargeID, kind: $0.kind.rawValue, amount: $0.amount, balanceAfter: $0.balanceAfter, at: $0.at) })
+            return try Reply(encoding: entries.map { LedgerView(chargeId: $0.chargeID, kind: $0.kind.rawValue, amount: $0.amount, balanceAfter: $0.balanceAfter, at: $0.at) })
         }
         sim.get("participants/:card/vouchers") { _, context in
             guard let p = try await gateway.store.participant(card: try context.parameters.require("card")) else { throw GatewayError(.unknownCard) }
-            return try Reply(json: try await gateway.store.vouchers(participantID: p.id).map(VoucherView.init))
+            return try Reply(encoding: try await gateway.store.vouchers(participantID: p.id).map(VoucherView.init))
         }
 
         sim.get("charges/:id") { _, context in
             let id = try context.parameters.require("id")
             let (charge, voucher) = try await gateway.charge(platform: nil, id: id)
             let events = try await gateway.store.chargeEvents(chargeID: id).map { EventView(kind: $0.kind, detail: $0.detail, at: $0.at) }
-            return try Reply(json: SimChargeView(charge: ChargeView(charge, voucher: voucher, policy: policy), otp: charge.otp, events: events))
+            return try Reply(encoding: SimChargeView(charge: ChargeView(charge, voucher: voucher, policy: policy), otp: charge.otp, events: events))
         }
         sim.get("vouchers/:code") { _, context in
             guard let v = try await gateway.store.voucher(.code(try context.parameters.require("code"))) else { throw GatewayError(.unknownVoucher) }
-            return try Reply(json: VoucherView(v))
+            return try Reply(encoding: VoucherView(v))
         }
         sim.post("vouchers/:code/complete") { _, context in
-            try Reply(json: VoucherView(try await gateway.completeTraining(voucherCode: try context.parameters.require("code"))))
+            try Reply(encoding: VoucherView(try await gateway.completeTraining(voucherCode: try context.parameters.require("code"))))
         }
         sim.post("vouchers/:code/rate") { request, context in
             var request = request
             let body = try JSON.decode(RatingBody.self, from: try await request.bodyBytes())
-            return try Reply(json: VoucherView(try await gateway.rateTraining(voucherCode: try context.parameters.require("code"), rating: body.rating)))
+            return try Reply(encoding: VoucherView(try await gateway.rateTraining(voucherCode: try context.parameters.require("code"), rating: body.rating)))
         }
         sim.post("vouchers/:code/cancel") { request, context in
             var request = request
@@ -112,11 +113,11 @@ struct SimulationRoutes {
                 throw GatewayError.field("scope", "must be voucher or transaction")
             }
             let v = try await gateway.cancelVoucher(voucherCode: try context.parameters.require("code"), transaction: body.scope == "transaction")
-            return try Reply(json: VoucherView(v))
+            return try Reply(encoding: VoucherView(v))
         }
     }
 
     private func clockReply() throws -> Reply {
-        try Reply(json: ClockView(now: gateway.clock.now(), offsetSeconds: gateway.clock.currentOffset, rules: gateway.rules.name.rawValue))
+        try Reply(encoding: ClockView(now: gateway.clock.now(), offsetSeconds: gateway.clock.currentOffset, rules: gateway.rules.name.rawValue))
     }
 }

@@ -18,13 +18,13 @@ public struct AdapterTransport: Sendable {
         public var responseBody: [UInt8]
     }
 
-    public typealias Response = GatewayClient.Response
+    public typealias Response = HTTPEndpoint.Response
 
-    /// The plain HTTP calls (`GatewayClient.send`): one pooled `HTTPClient`, one base URL.
-    var client: GatewayClient
+    /// The storefront: one pooled `HTTPClient`, one base URL.
+    var client: HTTPEndpoint
     public let credentials: StorefrontCredentials
     /// Real time, for signature timestamps.
-    public var wallClock: any TimeSource { client.wallClock }
+    public let wallClock: any TimeSource
     public let observer: (@Sendable (Exchange) -> Void)?
     public var baseURL: String { client.baseURL }
     public var timeout: TimeAmount {
@@ -36,7 +36,8 @@ public struct AdapterTransport: Sendable {
         http: HTTPClient, baseURL: String, credentials: StorefrontCredentials, wallClock: any TimeSource = SystemTimeSource(),
         observer: (@Sendable (Exchange) -> Void)? = nil
     ) {
-        self.client = GatewayClient(http: http, baseURL: baseURL, wallClock: wallClock)
+        self.client = HTTPEndpoint(http: http, baseURL: baseURL)
+        self.wallClock = wallClock
         self.credentials = credentials
         self.observer = observer
     }
@@ -75,37 +76,5 @@ public struct AdapterTransport: Sendable {
 
     public static func basic(_ user: String, _ password: String) -> String {
         "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
-    }
-}
-
-/// An access token an adapter fetched, reused until shortly before it expires.
-public actor TokenCache {
-    private var token: String?
-    private var expiresAt: Date = .distantPast
-    private let clock: any TimeSource
-
-    public init(clock: any TimeSource) { self.clock = clock }
-
-    public func token(fetch: @Sendable () async throws(BuyerError) -> (token: String, lifetime: TimeInterval)) async throws(BuyerError) -> String {
-        if let token, clock.now() < expiresAt { return token }
-        let fresh = try await fetch()
-        token = fresh.token
-        expiresAt = clock.now().addingTimeInterval(max(0, fresh.lifetime - 30))
-        return fresh.token
-    }
-
-    public func forget() { token = nil }
-}
-
-/// Percent-encoding for ids placed in a path segment or query value.
-public enum Path {
-    static let allowed: CharacterSet = {
-        var set = CharacterSet.alphanumerics
-        set.insert(charactersIn: "-._~")
-        return set
-    }()
-
-    public static func escape(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
     }
 }

@@ -70,7 +70,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             if try Self.account(db, "card_number = ?", [platformID, cardNumber]) != nil { throw BuyerError(.cardBoundToOtherAccount) }
             try db.execute(
                 sql: "INSERT INTO accounts (platform_id, id, username, card_number, created_at) VALUES (?, '', ?, ?, ?)",
-                arguments: [platformID, username, cardNumber, millis(now)]
+                arguments: [platformID, username, cardNumber, now.millisecondsSince1970]
             )
             let seq = db.lastInsertedRowID
             let id = makeID(seq)
@@ -86,7 +86,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     private static func account(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> StorefrontAccount? {
         let sql = "SELECT platform_id, id, username, card_number, created_at FROM accounts WHERE platform_id = ? AND \(condition)"
         return try Row.fetchOne(db, sql: sql, arguments: arguments).map { row in
-            StorefrontAccount(platformID: row[0], id: row[1], username: row[2], cardNumber: row[3], createdAt: date(row[4]))
+            StorefrontAccount(platformID: row[0], id: row[1], username: row[2], cardNumber: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         }
     }
 
@@ -98,7 +98,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                     INSERT INTO orders (platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
                     VALUES (?, '', ?, ?, ?, ?, 0, ?, ?)
                     """,
-                arguments: [order.platformID, order.accountID, order.courseID, order.amount, order.status.rawValue, millis(order.createdAt), millis(order.updatedAt)]
+                arguments: [order.platformID, order.accountID, order.courseID, order.amount, order.status.rawValue, order.createdAt.millisecondsSince1970, order.updatedAt.millisecondsSince1970]
             )
             let seq = db.lastInsertedRowID
             order.id = makeID(seq)
@@ -122,9 +122,9 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                 return StorefrontOrder(
                     platformID: row[0], id: row[1], accountID: row[2], courseID: row[3], amount: row[4],
                     status: OrderStatus(rawValue: row[5]) ?? .created, chargeID: row[6], refusedAttempts: row[7],
-                    otpExpiresAt: (row[8] as Int64?).map(date),
-                    voucher: code.map { StorefrontOrder.Voucher(code: $0, redeemCode: row[10], invoiceCode: row[11], providerID: row[12]) },
-                    createdAt: date(row[13]), updatedAt: date(row[14])
+                    otpExpiresAt: (row[8] as Int64?).map(Date.init(millisecondsSince1970:)),
+                    voucher: code.map { StorefrontVoucher(code: $0, redeemCode: row[10], invoiceCode: row[11], providerID: row[12]) },
+                    createdAt: Date(millisecondsSince1970: row[13]), updatedAt: Date(millisecondsSince1970: row[14])
                 )
             }
         }
@@ -149,8 +149,8 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                     """,
                 arguments: [
                     "status": order.status.rawValue, "charge": order.chargeID, "refused": order.refusedAttempts,
-                    "otp": order.otpExpiresAt.map(millis), "code": order.voucher?.code, "redeem": order.voucher?.redeemCode,
-                    "invoice": order.voucher?.invoiceCode, "provider": order.voucher?.providerID, "updated": millis(order.updatedAt),
+                    "otp": order.otpExpiresAt?.millisecondsSince1970, "code": order.voucher?.code, "redeem": order.voucher?.redeemCode,
+                    "invoice": order.voucher?.invoiceCode, "provider": order.voucher?.providerID, "updated": order.updatedAt.millisecondsSince1970,
                     "platform": order.platformID, "id": order.id,
                 ]
             )
@@ -158,5 +158,3 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 }
 
-private func millis(_ date: Date) -> Int64 { Int64((date.timeIntervalSince1970 * 1000).rounded()) }
-private func date(_ millis: Int64) -> Date { Date(timeIntervalSince1970: Double(millis) / 1000) }

@@ -15,7 +15,9 @@ public struct StorefrontEngine: Sendable {
     /// Stamps on accounts and orders.
     public let clock: any TimeSource
     /// The platform's courses, cheapest first, computed once.
-    let listing: [StoreCourse]
+    let listing: [BuyerCourse]
+    /// Gateway calls under an idempotency key that are running now.
+    let inFlight = SingleFlight<GatewayClient.Response>()
 
     public init(dialect: any PlatformDialect.Type, platform: Platform, catalog: Catalog, gateway: GatewayClient, store: any StorefrontStore, clock: any TimeSource) {
         self.dialect = dialect
@@ -24,7 +26,7 @@ public struct StorefrontEngine: Sendable {
         self.gateway = gateway
         self.store = store
         self.clock = clock
-        listing = catalog.courses(platform: platform.id).sorted { ($0.price, $0.id) < ($1.price, $1.id) }.map(StoreCourse.init)
+        listing = catalog.courses(platform: platform.id).sorted { ($0.price, $0.id) < ($1.price, $1.id) }.map(BuyerCourse.init)
     }
 
     // MARK: Accounts and courses
@@ -33,7 +35,7 @@ public struct StorefrontEngine: Sendable {
         guard (1...64).contains(username.count), username.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw BuyerError(.invalidRequest, "username must be 1 to 64 characters without spaces or control characters")
         }
-        guard cardNumber.utf8.count == 16, cardNumber.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+        guard Digits.isCardNumber(cardNumber) else {
             throw BuyerError(.invalidRequest, "card number must be exactly 16 digits")
         }
         let id = platform.id
@@ -43,7 +45,7 @@ public struct StorefrontEngine: Sendable {
         }
     }
 
-    public func courses(type: CourseType?, limit: Int) throws(BuyerError) -> [StoreCourse] {
+    public func courses(type: CourseType?, limit: Int) throws(BuyerError) -> [BuyerCourse] {
         guard (1...1000).contains(limit) else { throw BuyerError(.invalidRequest, "limit must be between 1 and 1000") }
         guard let type else { return Array(listing.prefix(limit)) }
         return Array(listing.lazy.filter { $0.type == type }.prefix(limit))
@@ -51,7 +53,7 @@ public struct StorefrontEngine: Sendable {
 
     // MARK: Orders
 
-    public func placeOrder(accountID: String, courseID: String) async throws(BuyerError) -> StoreOrder {
+    public func placeOrder(accountID: String, courseID: String) async throws(BuyerError) -> BuyerOrder {
         let account = try await account(accountID)
         guard let course = catalog.course(courseID) else { throw BuyerError(.unknownCourse, "no course \(courseID)") }
         guard course.platforms.contains(platform.id) else { throw BuyerError(.courseNotSoldOnPlatform, "\(courseID) is not sold on \(platform.name)") }
@@ -62,7 +64,7 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// Starts payment: creates the gateway charge, which texts the OTP. Idempotent while an OTP is out.
-    public func requestOTP(accountID: String, orderID: String) async throws(BuyerError) -> StoreOrder {
+    public func requestOTP(accountID: String, orderID: String) async throws(BuyerError) -> BuyerOrder {
         var order = try await order(accountID: accountID, id: orderID)
         switch order.status {
         case .created: break
@@ -92,7 +94,7 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// A new OTP for the order (or the first one, if none was requested yet).
-    public func resendOTP(accountID: String, orderID: String) async throws(BuyerError) -> StoreOrder {
+    public func resendOTP(accountID: String, orderID: String) async throws(BuyerError) -> BuyerOrder {
         let order = try await order(accountID: accountID, id: orderID)
         guard order.status == .awaitingOTP, let chargeID = order.chargeID else {
             if order.status == .created { return try await requestOTP(accountID: accountID, orderID: orderID) }
@@ -110,8 +112,8 @@ public struct StorefrontEngine: Sendable {
     /// repeats the first outcome. Without one (dialects with no slot for it), each call is a new attempt; a
     /// repeat with the right OTP still gets the same voucher, because the gateway answers a paid charge
     /// confirmed with its own OTP with that charge's voucher.
-    public func confirm(accountID: String, orderID: String, otp: String, idempotencyKey: String?) async throws(BuyerError) -> StoreOrder {
-        guard otp.utf8.count == 6, otp.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else {
+    public func confirm(accountID: String, orderID: String, otp: String, idempotencyKey: String?) async throws(BuyerError) -> BuyerOrder {
+        guard Digits.check(otp, count: PaymentPolicy().otpDigits) else {
             throw BuyerError(.invalidRequest, "the OTP must be 6 digits")
         }
         if let idempotencyKey, !(1...128).contains(idempotencyKey.utf8.count) || !idempotencyKey.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
@@ -132,12 +134,12 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// The transaction page: the stored order, brought up to date from the gateway once payment started.
-    public func transaction(accountID: String, orderID: String) async throws(BuyerError) -> StoreOrder {
+    public func transaction(accountID: String, orderID: String) async throws(BuyerError) -> BuyerOrder {
         let order = try await order(accountID: accountID, id: orderID)
         return view(order.chargeID == nil ? order : try await refresh(order))
     }
 
-    public func voucher(accountID: String, orderID: String) async throws(BuyerError) -> StoreVoucher {
+    public func voucher(accountID: String, orderID: String) async throws(BuyerError) -> BuyerVoucher {
         let order = try await transaction(accountID: accountID, orderID: orderID)
         guard let voucher = order.voucher else {
             throw BuyerError(.voucherNotReady, order.status == .paid ? "the voucher for order \(orderID) is on its way" : "order \(orderID) is not paid")
@@ -213,12 +215,12 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// The order as the shared protocol shows it, the voucher in this platform's print format.
-    private func view(_ order: StorefrontOrder) -> StoreOrder {
-        StoreOrder(
+    private func view(_ order: StorefrontOrder) -> BuyerOrder {
+        BuyerOrder(
             id: order.id, accountID: order.accountID, courseID: order.courseID, amount: order.amount, status: order.status,
             otpExpiresAt: order.status == .awaitingOTP ? order.otpExpiresAt : nil,
             voucher: order.voucher.map {
-                StoreVoucher(
+                BuyerVoucher(
                     code: $0.code, displayCode: dialect.displayVoucher($0.code), redeemCode: $0.redeemCode, invoiceCode: $0.invoiceCode,
                     courseID: order.courseID, providerID: $0.providerID
                 )
@@ -227,22 +229,21 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// One signed partner-API call. Refusals come back in the shared taxonomy; an unreachable or failing
-    /// gateway is `gatewayUnavailable`. While the gateway is still running an earlier request with the same
-    /// idempotency key (a buyer's retry racing its first try), the call waits for that outcome, up to 5 s.
+    /// gateway is `gatewayUnavailable`. Calls with the same idempotency key made while the first is still
+    /// running (a buyer's retry racing its first try) share that first call's answer.
     private func call<T: Decodable>(_ method: HTTPMethod, _ target: String, body: [UInt8]?, key: String?, expect: Int) async throws(BuyerError) -> T {
-        var response: GatewayClient.Response
-        var waited = 0
-        while true {
-            do {
-                response = try await gateway.partner(method, target, platformID: platform.id, secret: platform.partnerSecret, body: body, idempotencyKey: key)
-            } catch {
-                throw BuyerError(.gatewayUnavailable, "the gateway did not answer: \(error)", httpStatus: 0)
+        let response: GatewayClient.Response
+        let (gateway, platform) = (gateway, platform)
+        do {
+            if let key {
+                response = try await inFlight.run("\(method.rawValue) \(target) \(key)") {
+                    try await gateway.partner(method, target, platformID: platform.id, secret: platform.partnerSecret, body: body, idempotencyKey: key)
+                }
+            } else {
+                response = try await gateway.partner(method, target, platformID: platform.id, secret: platform.partnerSecret, body: body)
             }
-            guard response.status == 409, key != nil, waited < 200,
-                (try? response.decode(GatewayAPI.Error.self))?.error.code == GatewayError.Code.idempotencyKeyInUse.rawValue
-            else { break }
-            waited += 1
-            do { try await Task.sleep(for: .milliseconds(25)) } catch { throw BuyerError(.platformError, "cancelled") }
+        } catch {
+            throw BuyerError(.gatewayUnavailable, "the gateway did not answer: \(error)", httpStatus: 0)
         }
         if response.status == expect, let value = try? response.decode(T.self) { return value }
         if response.status >= 500 || response.status == expect {

@@ -1,0 +1,53 @@
+import Crypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import PrakerjaCore
+import PrakerjaHTTP
+
+/// One platform's storefront: the shared engine, the credentials its API clients use, and the real clock
+/// that token lifetimes and signature timestamps are checked against.
+public struct Storefront: Sendable {
+    public let engine: StorefrontEngine
+    public let credentials: StorefrontCredentials
+    public let wallClock: any TimeSource
+    public let tokens: BearerTokens
+
+    public init(engine: StorefrontEngine, credentials: StorefrontCredentials, wallClock: any TimeSource) {
+        self.engine = engine
+        self.credentials = credentials
+        self.wallClock = wallClock
+        self.tokens = BearerTokens(secret: credentials.clientSecret, clock: wallClock)
+    }
+
+    public var dialect: any PlatformDialect.Type { engine.dialect }
+
+    /// The storefront's router: the dialect's routes, with every refusal rendered in the dialect.
+    public func router(logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: DialectErrorMiddleware(dialect: dialect, logger: logger))
+        router.get("health") { _, _ in Reply(status: .ok, body: Array(#"{"status":"ok"}"#.utf8)) }
+        dialect.registerRoutes(on: router, storefront: self)
+        return router
+    }
+
+    /// Checks HTTP Basic credentials against the client's id and secret.
+    public func checkBasic(_ request: Request, user: String? = nil, password: String? = nil) throws(BuyerError) {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(header.dropFirst(6)).trimmingCharacters(in: .whitespaces)),
+            let text = String(data: decoded, encoding: .utf8), let colon = text.firstIndex(of: ":")
+        else { throw BuyerError(.badCredentials, "HTTP Basic credentials are required") }
+        guard ConstantTime.equal(Array(text[..<colon].utf8), Array((user ?? credentials.clientID).utf8)),
+            ConstantTime.equal(Array(text[text.index(after: colon)...].utf8), Array((password ?? credentials.clientSecret).utf8))
+        else { throw BuyerError(.badCredentials, "the client id or secret is wrong") }
+    }
+
+    /// Checks an `Authorization: Bearer` token issued by ``BearerTokens``.
+    public func checkBearer(_ request: Request) throws(BuyerError) {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
+            throw BuyerError(.badCredentials, "a Bearer access token is required")
+        }
+        try tokens.verify(String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces), clientID: credentials.clientID)
+    }
+}
