@@ -152,16 +152,18 @@ public struct SQLiteStore: GatewayStore {
     /// One write transaction: the idempotency key (if any) checked, the command run in a savepoint (so a
     /// refusal it throws half-way leaves nothing behind), the key's response kept; a kept refusal is
     /// committed, then thrown.
+    ///
+    /// A key is never changed once kept, so a retry whose key is already kept is answered from a read
+    /// connection without queueing for the writer; only a key not seen yet is looked up again in the write.
     private func command<T: Sendable>(_ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (Database) throws -> T) async throws -> Idempotent<T> {
-        try await writer.write { db in
+        if let claim, let seen = try await writer.read({ db in try Self.keptResponse(db, claim.platformID, claim.key) }) {
+            guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
+            return .replay(seen.response)
+        }
+        return try await writer.write { db in
             try IdempotencyClaim.execute(
                 claim,
-                lookup: { platformID, key in
-                    try Row.fetchOne(
-                        db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE platform_id = ? AND key = ?"),
-                        arguments: [platformID, key]
-                    ).map { row in (row["fingerprint"], StoredResponse(status: row["status"], body: Array(row["body"] as Data))) }
-                },
+                lookup: { platformID, key in try Self.keptResponse(db, platformID, key) },
                 save: { platformID, key, fingerprint, response in
                     try db.cachedStatement(
                         sql: """
@@ -181,6 +183,13 @@ public struct SQLiteStore: GatewayStore {
                 }
             )
         }.get()
+    }
+
+    private static func keptResponse(_ db: Database, _ platformID: String, _ key: String) throws -> (fingerprint: String, response: StoredResponse)? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE platform_id = ? AND key = ?"),
+            arguments: [platformID, key]
+        ).map { row in (row["fingerprint"], StoredResponse(status: row["status"], body: Array(row["body"] as Data))) }
     }
 
     public func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T {

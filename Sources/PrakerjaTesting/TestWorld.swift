@@ -75,11 +75,6 @@ package struct TestWorld: Sendable {
     package func advance(days: Double) { base.advance(by: days * 86_400) }
 }
 
-package struct TestFailure: Error, CustomStringConvertible {
-    package let description: String
-    package init(_ description: String) { self.description = description }
-}
-
 /// Runs a throwing call and returns the `GatewayError` code it threw (nil if it did not throw one).
 package func gatewayErrorCode(_ body: () async throws -> some Any) async -> GatewayError.Code? {
     do {

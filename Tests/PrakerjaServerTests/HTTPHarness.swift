@@ -12,6 +12,7 @@ import Testing
 /// A gateway on a real SQLite file, served in-process, with a fixed real-time clock for signatures.
 struct HTTPHarness: Sendable {
     let world: TestWorld
+    let store: SQLiteStore
     let wallClock = ManualTimeSource(Date(timeIntervalSince1970: 1_700_000_000))
     let dir: URL
 
@@ -19,7 +20,8 @@ struct HTTPHarness: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prakerja-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let harness = HTTPHarness(world: try await TestWorld(store: try SQLiteStore(path: dir.appendingPathComponent("g.sqlite").path)), dir: dir)
+        let store = try SQLiteStore(path: dir.appendingPathComponent("g.sqlite").path)
+        let harness = HTTPHarness(world: try await TestWorld(store: store), store: store, dir: dir)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
         let app = Application(router: buildRouter(gateway: harness.world.gateway, wallClock: harness.wallClock, logger: logger))

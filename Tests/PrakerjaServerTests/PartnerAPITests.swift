@@ -147,6 +147,27 @@ import Testing
         }
     }
 
+    @Test func concurrentUsesOfOneKeyRunOnceAndTheRestReplayOrWait() async throws {
+        try await HTTPHarness.with { h, client in
+            let p = try await h.world.participant()
+            let course = h.world.courses()[0]
+            let charge = try await h.gateway.createCharge(platform: h.world.platform(), request: h.world.request(p, course: course))
+            let body = #"{"otp":"\#(try await h.world.otp(charge))"}"#
+            let target = "/partner/v1/charges/\(charge.id)/confirm"
+            let commitsBefore = h.store.commits
+            // 50 requests with one key at once: the first runs; the others see it in flight (409) or replay it.
+            let results = try await Self.fire(50, client: client, target: target, body: body) { h.signed(method: .post, target, body: body, key: "same-key") }
+            #expect(results.allSatisfy { [200, 409].contains($0.0) }, "\(Set(results.map(\.0)))")
+            let paid = results.filter { status, _ in status == 200 }.map { _, voucher in voucher }
+            let busy = results.filter { status, _ in status == 409 }.count
+            #expect(!paid.isEmpty && Set(paid).count == 1 && !paid[0].isEmpty, "one voucher for every 200: \(Set(paid)), \(busy) × 409")
+            #expect(h.store.commits - commitsBefore == 1, "one commit for the payment; a replay or a 409 writes nothing")
+            let ledger = try await h.gateway.store.ledger(participantID: p.id)
+            #expect(ledger.filter { $0.kind == .debit }.count == 1)
+            #expect(try await h.gateway.store.audit().ok)
+        }
+    }
+
     /// Sends `count` concurrent POSTs; returns each status and the voucher code in its body.
     static func fire(
         _ count: Int, client: any TestClientProtocol, target: String, body: String, headers: @escaping @Sendable () -> HTTPFields

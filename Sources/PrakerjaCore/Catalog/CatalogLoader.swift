@@ -1,13 +1,5 @@
 import Foundation
 
-/// A problem in a catalog file, located as `file:line: reason`.
-public struct CatalogError: Error, Sendable, CustomStringConvertible, Equatable {
-    public let file: String
-    public let line: Int
-    public let reason: String
-    public var description: String { "\(file):\(line): \(reason)" }
-}
-
 /// Reads and validates the catalog's JSON Lines files (`platforms.jsonl`, `providers.jsonl`,
 /// `courses.jsonl`): one object per line, blank lines and lines starting with `#` ignored.
 public enum CatalogLoader {
@@ -113,10 +105,4 @@ public enum CatalogLoader {
         default: "\(error)"
         }
     }
-}
-
-/// Every problem found while loading a catalog.
-public struct CatalogLoadFailure: Error, Sendable, CustomStringConvertible {
-    public let errors: [CatalogError]
-    public var description: String { errors.map(\.description).joined(separator: "\n") }
 }

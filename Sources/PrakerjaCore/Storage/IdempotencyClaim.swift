@@ -58,27 +58,3 @@ public struct IdempotencyClaim<Outcome: Sendable>: Sendable {
         return outcome.map { .ran($0, kept: response) }
     }
 }
-
-/// What a command run under an ``IdempotencyClaim`` gives back.
-public enum Idempotent<Outcome: Sendable>: Sendable {
-    /// The command ran now; `kept` is the response stored for its key (nil without a key).
-    case ran(Outcome, kept: StoredResponse?)
-    /// The key had been used for this request before: its response, to send again.
-    case replay(StoredResponse)
-
-    /// The outcome of a command that ran without a key (which cannot be a replay).
-    public var ranOutcome: Outcome {
-        guard case .ran(let outcome, _) = self else { preconditionFailure("a command without an idempotency key was replayed") }
-        return outcome
-    }
-}
-
-/// A response kept for an idempotency key.
-public struct StoredResponse: Codable, Sendable, Equatable {
-    public var status: Int
-    public var body: [UInt8]
-    public init(status: Int, body: [UInt8]) {
-        self.status = status
-        self.body = body
-    }
-}

@@ -37,12 +37,3 @@ public enum Jakarta {
         return "\(c.year ?? 1970)-\(two(c.month))-\(two(c.day))\(separator)\(two(c.hour)):\(two(c.minute)):\(two(c.second))"
     }
 }
-
-/// ISO-8601 rendering shared by every API (UTC, millisecond precision where present).
-public enum Timestamps {
-    public static func iso8601(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
-    }
-
-    public static func parse(_ text: String) -> Date? { try? Date.ISO8601FormatStyle().parse(text) }
-}

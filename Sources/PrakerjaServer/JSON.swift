@@ -82,17 +82,3 @@ extension GatewayError: HTTPResponseError {
         try Reply(status: status, encoding: ErrorBody(self)).response(from: request, context: context)
     }
 }
-
-/// `{"error": {"code", "message", "details"}}`
-struct ErrorBody: Codable {
-    struct Inner: Codable {
-        var code: String
-        var message: String
-        var details: [String: String]?
-    }
-    var error: Inner
-
-    init(_ e: GatewayError) {
-        error = Inner(code: e.code.rawValue, message: e.message, details: e.details.isEmpty ? nil : e.details)
-    }
-}

@@ -1,0 +1,7 @@
+import Foundation
+
+public enum CourseType: String, Codable, Sendable, CaseIterable {
+    case webinar
+    case selfPaced = "self_paced"
+    case offline
+}

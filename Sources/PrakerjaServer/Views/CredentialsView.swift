@@ -1,0 +1,16 @@
+import Foundation
+import PrakerjaCore
+
+struct CredentialsView: Codable {
+    struct PlatformCredential: Codable {
+        var platformId: String
+        var secret: String
+    }
+    struct ProviderCredential: Codable {
+        var providerId: String
+        var clientCode: String
+        var signKey: String
+    }
+    var platforms: [PlatformCredential]
+    var providers: [ProviderCredential]
+}
