@@ -12,6 +12,8 @@ public struct Gateway: Sendable {
         public var participants: Int
         /// Business time when a fresh store starts (the default is the week of the seed article).
         public var startTime: Date
+        /// When failed deliveries are tried again.
+        public var retrySchedule: RetrySchedule = .xendit
 
         public init(
             rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), seed: UInt64 = 21, participants: Int = 1000,
@@ -35,19 +37,30 @@ public struct Gateway: Sendable {
     public let clock: VirtualClock
     public let purchases: PurchaseFlow
     public let training: TrainingFlow
+    /// Delivers what payments and refunds queued: the voucher e-mail, webhooks.
+    public let delivery: DeliveryEngine
     /// Derives every id, OTP and code from the seed and the entity's key.
     public let entropy: EntropySource
 
     public var rules: RulesProfile { configuration.rules }
 
-    public init(catalog: Catalog, store: any GatewayStore, clock: VirtualClock, configuration: Configuration = Configuration()) {
+    /// `webhookTransport` sends webhooks (none by default); `wallClock` is real time, for their signatures.
+    public init(
+        catalog: Catalog, store: any GatewayStore, clock: VirtualClock, configuration: Configuration = Configuration(),
+        webhookTransport: any WebhookTransport = NoWebhookTransport(), wallClock: any TimeSource = SystemTimeSource()
+    ) {
         self.catalog = catalog
         self.store = store
         self.clock = clock
         self.configuration = configuration
         self.entropy = EntropySource(seed: configuration.seed)
-        self.purchases = PurchaseFlow(catalog: catalog, rules: configuration.rules, policy: configuration.policy, entropy: entropy)
-        self.training = TrainingFlow(catalog: catalog, rules: configuration.rules)
+        self.purchases = PurchaseFlow(
+            catalog: catalog, rules: configuration.rules, policy: configuration.policy, entropy: entropy, schedule: configuration.retrySchedule
+        )
+        self.training = TrainingFlow(catalog: catalog, rules: configuration.rules, delivery: purchases.delivery)
+        self.delivery = DeliveryEngine(
+            store: store, clock: clock, flow: purchases.delivery, catalog: catalog, transport: webhookTransport, wallClock: wallClock
+        )
     }
 
     /// Restores the persisted clock (or starts it at `startTime`) and seeds the population into an empty store.
@@ -108,6 +121,7 @@ public struct Gateway: Sendable {
             guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
             return try flow.confirm(&ws, otp: otp).map { ($0, ws.voucher) }
         }
+        await delivery.wake()
         switch outcome {
         case .ran(let result, let kept): return .ran(try result.get(), kept: kept)
         case .replay(let response): return .replay(response)
@@ -125,6 +139,7 @@ public struct Gateway: Sendable {
                 _ = flow.expireIfDue(&ws)
                 return ws.charge!
             }
+            await delivery.wake()
         }
         var voucher: Voucher?
         if let code = charge.voucherCode { voucher = try await store.voucher(.code(code)) }
@@ -140,10 +155,12 @@ public struct Gateway: Sendable {
 
     public func redeemCommit(provider: Provider, redeemCode: String, sequence: Int) async throws -> RedeemStatus {
         let flow = training
-        return try await store.withVoucher(.redeemCode(redeemCode), now: clock.now()) { ws in
+        let status = try await store.withVoucher(.redeemCode(redeemCode), now: clock.now()) { ws in
             guard ws != nil else { throw RedeemError(.notFound) }
             return try flow.commit(&ws!, provider: provider, sequence: sequence)
         }
+        await delivery.wake()
+        return status
     }
 
     // MARK: Simulation
@@ -201,22 +218,25 @@ public struct Gateway: Sendable {
     /// Cancels a voucher's redeem code (`transaction: false`) or its whole transaction, refunding once.
     public func cancelVoucher(voucherCode: String, transaction: Bool) async throws -> Voucher {
         let flow = purchases
-        return try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
+        let voucher = try await store.withVoucher(.code(voucherCode), now: clock.now()) { ws in
             guard ws != nil else { throw GatewayError(.unknownVoucher) }
             return try flow.cancel(&ws!, transaction: transaction)
         }
+        await delivery.wake()
+        return voucher
     }
 
-    /// Moves business time forward and applies what the new time decides (revocations).
+    /// Moves business time forward, making every delivery attempt that falls due on the way at its own
+    /// instant, in order, then applies what the new time decides (revocations).
     public func advanceClock(by seconds: TimeInterval) async throws -> Date {
         guard seconds >= 0, seconds.isFinite else { throw GatewayError(.clockCannotRewind) }
-        clock.advance(by: seconds)
-        try await store.saveClockOffset(clock.currentOffset)
+        try await delivery.advance(to: clock.now() + seconds)
         let now = clock.now()
         let rules = rules
         for card in try await store.overdueParticipantCards(acceptedBefore: now - rules.firstPurchaseWindow) {
             _ = try await store.withParticipant(card: card, binding: nil, now: now) { ws in Eligibility.applyDeadlines(&ws, rules: rules) }
         }
+        await delivery.wake()
         return now
     }
 

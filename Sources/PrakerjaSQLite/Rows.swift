@@ -201,15 +201,58 @@ enum Rows {
                 sql: "INSERT INTO ledger (participant_id, charge_id, kind, amount, balance_after, at) VALUES (?, ?, ?, ?, ?, ?)"
             ).execute(arguments: [e.participantID, e.chargeID, e.kind.rawValue, e.amount, e.balanceAfter, ms(e.at)])
         }
-        for m in ws.outbox {
-            try db.cachedStatement(
-                sql: "INSERT INTO outbox (channel, participant_id, recipient, subject, body, charge_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ).execute(arguments: [m.channel.rawValue, m.participantID, m.recipient, m.subject, m.body, m.chargeID, ms(m.createdAt)])
-        }
-        for e in ws.events {
-            try db.cachedStatement(sql: "INSERT INTO charge_events (charge_id, kind, detail, at) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [e.chargeID, e.kind, e.detail, ms(e.at)])
-        }
+        for m in ws.outbox { try insert(m, db) }
+        for e in ws.events { try insert(e, db) }
+        for d in ws.deliveries { try insert(d, db) }
+    }
+
+    // MARK: Deliveries
+
+    static func delivery(_ row: Row) -> Delivery {
+        Delivery(
+            id: row["id"], eventID: row["event_id"], eventType: WebhookEvent.Kind(rawValue: row["event_type"]) ?? .voucherIssued,
+            chargeID: row["charge_id"], platformID: row["platform_id"], participantID: row["participant_id"],
+            channel: DeliveryChannel(rawValue: row["channel"]) ?? .email, status: Delivery.Status(rawValue: row["status"]) ?? .pending,
+            attempts: row["attempts"], nextAttemptAt: optionalDate(row["next_attempt_at"]), payload: row["payload"],
+            createdAt: date(row["created_at"]), deliveredAt: optionalDate(row["delivered_at"]), lastOutcome: row["last_outcome"]
+        )
+    }
+
+    static func insert(_ d: Delivery, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO deliveries (id, event_id, event_type, charge_id, platform_id, participant_id, channel, status, attempts,
+                    next_attempt_at, payload, created_at, delivered_at, last_outcome)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            d.id, d.eventID, d.eventType.rawValue, d.chargeID, d.platformID, d.participantID, d.channel.rawValue, d.status.rawValue,
+            d.attempts, ms(d.nextAttemptAt), d.payload, ms(d.createdAt), ms(d.deliveredAt), d.lastOutcome,
+        ])
+    }
+
+    static func attempt(_ row: Row) -> DeliveryAttempt {
+        DeliveryAttempt(
+            deliveryID: row["delivery_id"], number: row["number"], at: date(row["at"]),
+            result: DeliveryAttempt.Result(rawValue: row["result"]) ?? .failed, httpStatus: row["http_status"], detail: row["detail"],
+            latencyMilliseconds: row["latency_ms"], nextAttemptAt: optionalDate(row["next_attempt_at"])
+        )
+    }
+
+    static func insert(_ m: OutboxMessage, _ db: Database) throws {
+        try db.cachedStatement(
+            sql: "INSERT INTO outbox (channel, participant_id, recipient, subject, body, charge_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+        ).execute(arguments: [m.channel.rawValue, m.participantID, m.recipient, m.subject, m.body, m.chargeID, ms(m.createdAt)])
+    }
+
+    static func insert(_ e: ChargeEvent, _ db: Database) throws {
+        try db.cachedStatement(sql: "INSERT INTO charge_events (charge_id, kind, detail, at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [e.chargeID, e.kind, e.detail, ms(e.at)])
+    }
+
+    /// Whether `platformID` has an enabled webhook endpoint.
+    static func webhookSubscribed(_ db: Database, _ platformID: String) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT enabled FROM webhook_endpoints WHERE platform_id = ?"), arguments: [platformID]) ?? false
     }
 
     // MARK: Time

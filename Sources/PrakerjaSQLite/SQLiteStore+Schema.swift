@@ -137,6 +137,51 @@ extension SQLiteStore {
                     """
             )
         }
+        // Delivery after payment: the transactional outbox, its attempts, and the platforms' webhook endpoints.
+        migrator.registerMigration("v3-deliveries") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deliveries (
+                        id TEXT PRIMARY KEY,
+                        event_id TEXT NOT NULL,
+                        event_type TEXT NOT NULL,
+                        charge_id TEXT NOT NULL,
+                        platform_id TEXT NOT NULL,
+                        participant_id TEXT NOT NULL,
+                        channel TEXT NOT NULL CHECK (channel IN ('page', 'email', 'webhook')),
+                        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'exhausted')),
+                        attempts INTEGER NOT NULL CHECK (attempts >= 0),
+                        next_attempt_at INTEGER,
+                        payload TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        delivered_at INTEGER,
+                        last_outcome TEXT,
+                        UNIQUE (event_id, channel),
+                        CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
+                    );
+                    CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE status = 'pending';
+                    CREATE INDEX deliveries_charge ON deliveries (charge_id);
+                    CREATE INDEX deliveries_created ON deliveries (created_at);
+                    CREATE TABLE delivery_attempts (
+                        delivery_id TEXT NOT NULL REFERENCES deliveries (id),
+                        number INTEGER NOT NULL,
+                        at INTEGER NOT NULL,
+                        result TEXT NOT NULL CHECK (result IN ('delivered', 'failed', 'disabled')),
+                        http_status INTEGER,
+                        detail TEXT NOT NULL,
+                        latency_ms INTEGER,
+                        next_attempt_at INTEGER,
+                        PRIMARY KEY (delivery_id, number)
+                    );
+                    CREATE TABLE webhook_endpoints (
+                        platform_id TEXT PRIMARY KEY,
+                        url TEXT NOT NULL,
+                        enabled INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    """
+            )
+        }
         return migrator
     }
 }

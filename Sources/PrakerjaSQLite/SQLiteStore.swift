@@ -142,6 +142,7 @@ public struct SQLiteStore: GatewayStore {
             else { throw GatewayError(.unknownCharge) }
             let voucher = try charge.voucherCode.flatMap { try Rows.voucher(db, .code($0)) }
             var ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
+            ws.webhookSubscribed = try Rows.webhookSubscribed(db, charge.platformID)
             let original = ws
             let result = try body(&ws)
             try Rows.persist(ws, original: original, db)
@@ -199,6 +200,7 @@ public struct SQLiteStore: GatewayStore {
                 let participant = try Rows.participant(db, id: voucher.participantID)
             {
                 ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
+                ws?.webhookSubscribed = try Rows.webhookSubscribed(db, charge.platformID)
             }
             let original = ws
             let result = try body(&ws)
@@ -259,6 +261,139 @@ public struct SQLiteStore: GatewayStore {
         try await writer.read { db in try Audit.run(db) }
     }
 
+    // MARK: Delivery
+
+    public func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+                ),
+                arguments: [until.millisecondsSince1970, limit]
+            ).map(Rows.delivery)
+        }
+    }
+
+    public func delivery(id: String) async throws -> Delivery? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Rows.delivery) }
+    }
+
+    public func deliveries(chargeID: String) async throws -> [Delivery] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM deliveries WHERE charge_id = ? ORDER BY created_at, rowid", arguments: [chargeID]).map(Rows.delivery)
+        }
+    }
+
+    public func deliveries(status: Delivery.Status?, platformID: String?, limit: Int) async throws -> [Delivery] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR platform_id = ?2)
+                    ORDER BY created_at DESC, rowid DESC LIMIT ?3
+                    """,
+                arguments: [status?.rawValue, platformID, limit]
+            ).map(Rows.delivery)
+        }
+    }
+
+    public func deliveryAttempts(deliveryID: String) async throws -> [DeliveryAttempt] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM delivery_attempts WHERE delivery_id = ? ORDER BY number", arguments: [deliveryID]).map(Rows.attempt)
+        }
+    }
+
+    public func recordAttempt(_ delivery: Delivery, _ attempt: DeliveryAttempt, outbox: [OutboxMessage], events: [ChargeEvent]) async throws -> Bool {
+        try await writer.write { db in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, last_outcome = ?
+                    WHERE id = ? AND attempts = ? AND status = 'pending'
+                    """
+            ).execute(arguments: [
+                delivery.status.rawValue, delivery.attempts, Rows.ms(delivery.nextAttemptAt), Rows.ms(delivery.deliveredAt), delivery.lastOutcome,
+                delivery.id, delivery.attempts - 1,
+            ])
+            guard db.changesCount == 1 else { return false }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO delivery_attempts (delivery_id, number, at, result, http_status, detail, latency_ms, next_attempt_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                attempt.deliveryID, attempt.number, Rows.ms(attempt.at), attempt.result.rawValue, attempt.httpStatus, attempt.detail,
+                attempt.latencyMilliseconds, Rows.ms(attempt.nextAttemptAt),
+            ])
+            for m in outbox { try Rows.insert(m, db) }
+            for e in events { try Rows.insert(e, db) }
+            return true
+        }
+    }
+
+    public func redeliver(
+        ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?, now: Date
+    ) async throws -> [Delivery] {
+        try await writer.write { db in
+            var chosen: [Delivery] = []
+            if let ids {
+                for id in ids {
+                    if let d = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Rows.delivery) { chosen.append(d) }
+                }
+            } else if let createdIn {
+                chosen = try Row.fetchAll(
+                    db, sql: "SELECT * FROM deliveries WHERE created_at BETWEEN ? AND ? AND (?3 IS NULL OR platform_id = ?3) ORDER BY created_at, rowid",
+                    arguments: [createdIn.lowerBound.millisecondsSince1970, createdIn.upperBound.millisecondsSince1970, platformID]
+                ).map(Rows.delivery)
+            }
+            chosen = chosen.filter { statuses.contains($0.status) }
+            for i in chosen.indices {
+                chosen[i].status = .pending
+                chosen[i].nextAttemptAt = now
+                try db.execute(
+                    sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
+                    arguments: [now.millisecondsSince1970, chosen[i].id]
+                )
+                try Rows.insert(
+                    ChargeEvent(chargeID: chosen[i].chargeID, kind: "redelivery_requested", detail: "\(chosen[i].channel.rawValue) \(chosen[i].eventType.rawValue) by hand", at: now),
+                    db
+                )
+            }
+            return chosen
+        }
+    }
+
+    // MARK: Webhook endpoints
+
+    public func webhookEndpoints() async throws -> [WebhookEndpoint] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints ORDER BY platform_id").map {
+                WebhookEndpoint(platformID: $0["platform_id"], url: $0["url"], enabled: $0["enabled"], updatedAt: Rows.date($0["updated_at"]))
+            }
+        }
+    }
+
+    public func setWebhookEndpoint(platformID: String, url: String?, now: Date) async throws -> WebhookEndpoint? {
+        try await writer.write { db in
+            guard let url else {
+                try db.execute(sql: "DELETE FROM webhook_endpoints WHERE platform_id = ?", arguments: [platformID])
+                return nil
+            }
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO webhook_endpoints (platform_id, url, enabled, updated_at) VALUES (?, ?, 1, ?)",
+                arguments: [platformID, url, now.millisecondsSince1970]
+            )
+            return WebhookEndpoint(platformID: platformID, url: url, enabled: true, updatedAt: now)
+        }
+    }
+
+    public func disableWebhookEndpoint(platformID: String, now: Date) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE webhook_endpoints SET enabled = 0, updated_at = ? WHERE platform_id = ?", arguments: [now.millisecondsSince1970, platformID]
+            )
+        }
+    }
+
     // MARK: Simulation
 
     public func overdueParticipantCards(acceptedBefore: Date) async throws -> [String] {
@@ -282,7 +417,10 @@ public struct SQLiteStore: GatewayStore {
 
     public func reset() async throws {
         try await writer.write { db in
-            for table in ["ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist", "participants", "sim_state"] {
+            for table in [
+                "delivery_attempts", "deliveries", "ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist",
+                "participants", "sim_state",
+            ] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
         }

@@ -25,6 +25,7 @@ package enum StoreConformance {
         Check(name: "clock offset persists; reset empties the store", run: clockAndReset),
         Check(name: "outbox filters by recipient and position", run: outboxFilters),
         Check(name: "the deadline sweep revokes, forfeits and blacklists", run: deadlineSweep),
+        Check(name: "deliveries: due order, one recording per attempt, redelivery, webhook endpoints", run: deliveryBookkeeping),
     ]
 
     static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -84,10 +85,19 @@ package enum StoreConformance {
         let ledger = try await store.ledger(participantID: p.id)
         try expect(ledger.count == 1 && ledger[0].kind == .debit && ledger[0].amount == course.price && ledger[0].balanceAfter == after.balance, "ledger: \(ledger)")
         let sms = try await store.outbox(channel: .sms, recipient: p.phone, afterID: 0, limit: 10)
+        // The voucher e-mail is queued with the payment (the outbox) and sent by the delivery engine.
+        try expect(try await store.outbox(channel: .email, recipient: p.email, afterID: 0, limit: 10).isEmpty, "e-mailed before delivery")
+        let queued = try await store.deliveries(chargeID: charge.id)
+        try expect(queued.map(\.channel) == [.email] && queued[0].status == .pending && queued[0].eventType == .voucherIssued, "deliveries \(queued)")
+        try expect(try await world.gateway.delivery.runDue() == 1, "one attempt due")
         let mail = try await store.outbox(channel: .email, recipient: p.email, afterID: 0, limit: 10)
         try expect(sms.count == 1 && mail.count == 1 && mail[0].body.contains(voucher.code), "outbox: \(sms.count) SMS, \(mail.count) e-mails")
+        let sent = try await store.delivery(id: queued[0].id)
+        try expect(sent?.status == .delivered && sent?.attempts == 1 && sent?.nextAttemptAt == nil, "delivery after sending: \(String(describing: sent))")
+        try expect(try await store.deliveryAttempts(deliveryID: queued[0].id).map(\.result) == [.delivered], "attempts")
+        try expect(try await world.gateway.delivery.runDue() == 0, "a delivered e-mail was sent again")
         let events = try await store.chargeEvents(chargeID: charge.id).map(\.kind)
-        try expect(events == ["created", "otp_sent", "paid", "voucher_issued", "voucher_emailed"], "timeline \(events)")
+        try expect(events == ["created", "otp_sent", "paid", "voucher_issued", "email_queued", "voucher_emailed"], "timeline \(events)")
         let audit = try await store.audit()
         try expect(audit.ok && audit.paidCharges == 1 && audit.vouchers == 1 && audit.totalDebited == course.price, "audit \(audit)")
     }
@@ -391,5 +401,46 @@ package enum StoreConformance {
         again.cardNumber = "5999999999999999"
         let blacklisted = again
         try await expectCode(.blacklisted) { try await store.insertParticipants(count: 1) { _ in blacklisted } }
+    }
+
+    static func deliveryBookkeeping(_ store: any GatewayStore) async throws {
+        let world = try await TestWorld(store: store)
+        // Without an endpoint nothing is queued for the platform; with one, each event gets a webhook.
+        _ = try await store.setWebhookEndpoint(platformID: "tokopedia", url: "http://127.0.0.1:9/hook", now: TestWorld.start)
+        try expect(try await store.webhookEndpoints().map(\.url) == ["http://127.0.0.1:9/hook"], "endpoint saved")
+        let a = try await world.participant()
+        let b = try await world.participant()
+        let (first, _) = try await world.buy(a, course: world.courses()[0])
+        world.advance(days: 0.001)
+        let (second, _) = try await world.buy(b, course: world.courses()[0])
+        let hooks = try await store.deliveries(chargeID: first.id).filter { $0.channel == .webhook }
+        try expect(hooks.map(\.eventType) == [.chargePaid, .voucherIssued], "webhooks queued with the payment: \(hooks.map(\.eventType))")
+        try expect(Set(hooks.map(\.eventID)).count == 2 && hooks.allSatisfy { $0.payload.contains(first.id) }, "one event id per event")
+        // Due in order of due time, then id; the limit holds.
+        let due = try await store.dueDeliveries(until: world.gateway.clock.now(), limit: 100)
+        try expect(due.count == 6 && due.map(\.nextAttemptAt!) == due.map(\.nextAttemptAt!).sorted(), "due order \(due.map(\.chargeID))")
+        try expect(due.prefix(3).allSatisfy { $0.chargeID == first.id }, "the earlier payment's deliveries first")
+        try expect(try await store.dueDeliveries(until: world.gateway.clock.now(), limit: 2).count == 2, "limit")
+        try expect(try await store.dueDeliveries(until: TestWorld.start - 1, limit: 100).isEmpty, "nothing due before it was queued")
+        // An attempt is recorded once: a second runner that made the same attempt is told so and writes nothing.
+        var delivery = hooks[1]
+        let (attempt, events) = world.gateway.purchases.delivery.record(&delivery, .failed(httpStatus: 500, detail: "HTTP 500", retryAfter: nil), at: TestWorld.start)
+        try expect(try await store.recordAttempt(delivery, attempt, outbox: [], events: events), "first recording")
+        try expect(!(try await store.recordAttempt(delivery, attempt, outbox: [], events: events)), "the same attempt recorded twice")
+        try expect(try await store.deliveryAttempts(deliveryID: delivery.id).count == 1, "attempts stored")
+        try expect(try await store.delivery(id: delivery.id)?.nextAttemptAt == TestWorld.start + 15 * 60, "retry scheduled")
+        // By hand: by id, and by creation range and status.
+        let again = try await store.redeliver(ids: [delivery.id], createdIn: nil, statuses: [.pending, .exhausted], platformID: nil, now: TestWorld.start + 60)
+        try expect(again.map(\.id) == [delivery.id] && again[0].nextAttemptAt == TestWorld.start + 60, "redeliver by id")
+        let range = try await store.redeliver(
+            ids: nil, createdIn: TestWorld.start...(TestWorld.start + 1), statuses: [.pending], platformID: "tokopedia", now: TestWorld.start + 120
+        )
+        try expect(Set(range.map(\.chargeID)) == [first.id], "redeliver by range: \(range.map(\.chargeID))")
+        _ = second
+        // Disabling and removing an endpoint.
+        try await store.disableWebhookEndpoint(platformID: "tokopedia", now: TestWorld.start)
+        try expect(try await store.webhookEndpoints().first?.enabled == false, "disabled")
+        _ = try await store.setWebhookEndpoint(platformID: "tokopedia", url: nil, now: TestWorld.start)
+        try expect(try await store.webhookEndpoints().isEmpty, "removed")
     }
 }

@@ -20,13 +20,13 @@ package struct TestWorld: Sendable {
     }()
 
     package init(
-        store: any GatewayStore, rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), participants: Int = 0, seed: UInt64 = 7
+        store: any GatewayStore, rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), participants: Int = 0, seed: UInt64 = 7,
+        webhookTransport: any WebhookTransport = NoWebhookTransport(), retrySchedule: RetrySchedule = .xendit
     ) async throws {
         base = ManualTimeSource(Self.start)
-        gateway = Gateway(
-            catalog: Self.catalog, store: store, clock: VirtualClock(base: base),
-            configuration: .init(rules: rules, policy: policy, seed: seed, participants: participants, startTime: Self.start)
-        )
+        var configuration = Gateway.Configuration(rules: rules, policy: policy, seed: seed, participants: participants, startTime: Self.start)
+        configuration.retrySchedule = retrySchedule
+        gateway = Gateway(catalog: Self.catalog, store: store, clock: VirtualClock(base: base), configuration: configuration, webhookTransport: webhookTransport)
         try await gateway.start()
     }
 

@@ -11,12 +11,15 @@ public struct PurchaseFlow: Sendable {
     public let policy: PaymentPolicy
     /// Every id, OTP and code of a charge is derived from the seed and the charge's own key.
     public let entropy: EntropySource
+    /// Queues the events a charge's changes cause (webhooks, the voucher e-mail).
+    public let delivery: DeliveryFlow
 
-    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), entropy: EntropySource) {
+    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), entropy: EntropySource, schedule: RetrySchedule = .xendit) {
         self.catalog = catalog
         self.rules = rules
         self.policy = policy
         self.entropy = entropy
+        self.delivery = DeliveryFlow(schedule: schedule, entropy: entropy)
     }
 
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
@@ -103,6 +106,7 @@ public struct PurchaseFlow: Sendable {
             charge.status = .expired
             ws.charge = charge
             ws.record("expired", "not paid within \(Int(policy.chargeTTL)) s")
+            delivery.emit(&ws, .chargeExpired)
             return .failure(GatewayError(.chargeExpired))
         }
         try requirePayable(charge, now: ws.now)
@@ -139,8 +143,10 @@ public struct PurchaseFlow: Sendable {
         ws.record("paid", "debited Rp \(charge.amount), balance Rp \(ws.participant.balance)")
         ws.record("voucher_issued", "\(voucher.code) redeem \(voucher.redeemCode)")
         let platformName = catalog.platform(charge.platformID)?.name ?? charge.platformID
-        ws.send(
-            .email, subject: "Kode voucher pelatihan: \(course.title)",
+        // The voucher e-mail and the webhooks are delivered after the commit, by the delivery engine.
+        delivery.emit(&ws, .chargePaid)
+        let email = EmailMessage(
+            to: ws.participant.email, subject: "Kode voucher pelatihan: \(course.title)",
             body: """
                 Halo \(ws.participant.name),
                 Pembelian pelatihan "\(course.title)" di \(platformName) berhasil (Rp \(charge.amount)).
@@ -150,7 +156,7 @@ public struct PurchaseFlow: Sendable {
                 Sisa saldo pelatihan: Rp \(ws.participant.balance)
                 """
         )
-        ws.record("voucher_emailed", ws.participant.email)
+        delivery.emit(&ws, .voucherIssued, email: email)
         return .success(charge)
     }
 
@@ -160,6 +166,7 @@ public struct PurchaseFlow: Sendable {
         charge.status = .expired
         ws.charge = charge
         ws.record("expired", "not paid within \(Int(policy.chargeTTL)) s")
+        delivery.emit(&ws, .chargeExpired)
         return true
     }
 
@@ -178,6 +185,7 @@ public struct PurchaseFlow: Sendable {
         ws.move(.refund, charge.amount, chargeID: charge.id)
         if ws.participant.openVoucherCode == voucher.code { ws.participant.openVoucherCode = nil }
         ws.record(transaction ? "transaction_cancelled" : "voucher_cancelled", "refunded Rp \(charge.amount)")
+        delivery.emit(&ws, .chargeRefunded)
         return voucher
     }
 

@@ -35,5 +35,7 @@ public struct EntropySource: Sendable, Hashable {
         case charge
         case otp
         case voucher
+        case event
+        case delivery
     }
 }

@@ -8,9 +8,13 @@ public struct TrainingFlow: Sendable {
     public static let validSequences: Set<Int> = Set(1...10).union([999])
     public static let webinarWindow: TimeInterval = 3600
 
-    public init(catalog: Catalog, rules: RulesProfile) {
+    /// Queues `voucher.redeemed` to the platform when a voucher is first redeemed.
+    public let delivery: DeliveryFlow?
+
+    public init(catalog: Catalog, rules: RulesProfile, delivery: DeliveryFlow? = nil) {
         self.catalog = catalog
         self.rules = rules
+        self.delivery = delivery
     }
 
     /// The checks common to status and commit, in the order the real API applies them.
@@ -44,9 +48,11 @@ public struct TrainingFlow: Sendable {
             guard abs(ws.now.timeIntervalSince(start)) <= Self.webinarWindow else { throw RedeemError(.outsideWebinarWindow) }
         }
         voucher.attendedSequences = (voucher.attendedSequences + [sequence]).sorted()
-        if voucher.redeemedAt == nil { voucher.redeemedAt = ws.now }
+        let firstRedemption = voucher.redeemedAt == nil
+        if firstRedemption { voucher.redeemedAt = ws.now }
         ws.voucher = voucher
         ws.record("redeem_committed", "sequence \(sequence) at \(provider.id)")
+        if firstRedemption { delivery?.emit(&ws, .voucherRedeemed) }
         return render(voucher, course: course, sequence: sequence)
     }
 

@@ -41,6 +41,30 @@ public protocol GatewayStore: Sendable {
     /// Checks every participant's money and every charge's voucher; see ``AuditReport``.
     func audit() async throws -> AuditReport
 
+    // MARK: Delivery (the transactional outbox)
+    /// Pending deliveries whose next attempt is due at or before `until`, earliest first (ties by id).
+    func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery]
+    func delivery(id: String) async throws -> Delivery?
+    /// A charge's deliveries, in the order they were queued.
+    func deliveries(chargeID: String) async throws -> [Delivery]
+    /// Deliveries in `status` (any when nil), optionally of one platform, newest first.
+    func deliveries(status: Delivery.Status?, platformID: String?, limit: Int) async throws -> [Delivery]
+    func deliveryAttempts(deliveryID: String) async throws -> [DeliveryAttempt]
+    /// Saves an attempt's outcome — the delivery as it now is, the attempt, the messages it put in the
+    /// outbox and the timeline entries — in one transaction, if nobody recorded attempt number
+    /// `delivery.attempts` first. Returns false (writing nothing) when somebody did.
+    func recordAttempt(_ delivery: Delivery, _ attempt: DeliveryAttempt, outbox: [OutboxMessage], events: [ChargeEvent]) async throws -> Bool
+    /// Makes deliveries due again at `now` (by hand): those in `ids`, or those created within `createdIn` in
+    /// `statuses`. Returns the deliveries made due.
+    func redeliver(ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?, now: Date) async throws -> [Delivery]
+
+    // MARK: Webhook endpoints
+    func webhookEndpoints() async throws -> [WebhookEndpoint]
+    /// Sets (or, with nil, removes) a platform's endpoint; a set endpoint is enabled.
+    func setWebhookEndpoint(platformID: String, url: String?, now: Date) async throws -> WebhookEndpoint?
+    /// Disables a platform's endpoint (it answered 410) until it is set again.
+    func disableWebhookEndpoint(platformID: String, now: Date) async throws
+
     // MARK: Simulation
     /// Ids of active participants who have not bought yet and were accepted before `acceptedBefore`.
     func overdueParticipantCards(acceptedBefore: Date) async throws -> [String]

@@ -14,6 +14,8 @@ public struct Workspace: Sendable {
     public var accountOwnerCard: String?
     /// For charge creation: the account this card is bound to on the requested platform, if any.
     public var cardAccount: String?
+    /// Whether the charge's platform has a webhook endpoint that takes events (loaded with the charge).
+    public var webhookSubscribed = false
 
     public private(set) var chargeIsNew = false
     public private(set) var voucherIsNew = false
@@ -22,6 +24,8 @@ public struct Workspace: Sendable {
     public private(set) var outbox: [OutboxMessage] = []
     public private(set) var events: [ChargeEvent] = []
     public private(set) var blacklistedNIK: String?
+    /// Deliveries queued by this command (the transactional outbox), written in its transaction.
+    public private(set) var deliveries: [Delivery] = []
 
     public init(now: Date, participant: Participant, charge: Charge? = nil, voucher: Voucher? = nil) {
         self.now = now
@@ -41,6 +45,7 @@ public struct Workspace: Sendable {
     }
 
     mutating func bind(_ binding: AccountBinding) { newBinding = binding }
+    mutating func queue(_ delivery: Delivery) { deliveries.append(delivery) }
     mutating func blacklist(_ nik: String) { blacklistedNIK = nik }
 
     mutating func record(_ kind: String, _ detail: String = "") {

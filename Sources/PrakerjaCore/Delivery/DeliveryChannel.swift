@@ -1,0 +1,9 @@
+/// Where a voucher (or another event) is delivered after payment.
+public enum DeliveryChannel: String, Codable, Sendable, CaseIterable {
+    /// The platform's transaction page (the charge as the partner API shows it).
+    case page
+    /// The e-mail address the participant registered.
+    case email
+    /// The platform's callback URL, as a signed Standard Webhooks request.
+    case webhook
+}

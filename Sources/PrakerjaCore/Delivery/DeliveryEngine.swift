@@ -1,0 +1,140 @@
+import Foundation
+
+/// Makes the delivery attempts that fall due: the voucher e-mail into the mailbox, webhooks to the
+/// platforms' endpoints, on the retry schedule, in business time.
+///
+/// One engine runs attempts one at a time, earliest due first, so the order of a run depends only on the
+/// due times. `advance(to:)` steps business time to each attempt's instant, which is how three days of
+/// retries take seconds without sleeping. Deliveries are durable: whatever was pending when a process died
+/// is attempted when the next one runs (at least once; receivers de-duplicate by `webhook-id`).
+public actor DeliveryEngine {
+    let store: any GatewayStore
+    let clock: VirtualClock
+    let flow: DeliveryFlow
+    let catalog: Catalog
+    let transport: any WebhookTransport
+    /// Real time, for `webhook-timestamp` (receivers check it against their own clocks).
+    let wallClock: any TimeSource
+    let timeout: Duration
+    private var wakers: [AsyncStream<Void>.Continuation] = []
+
+    public init(
+        store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
+        wallClock: any TimeSource, timeout: Duration = .seconds(10)
+    ) {
+        self.store = store
+        self.clock = clock
+        self.flow = flow
+        self.catalog = catalog
+        self.transport = transport
+        self.wallClock = wallClock
+        self.timeout = timeout
+    }
+
+    /// Makes every attempt that is due now; returns how many were made.
+    @discardableResult
+    public func runDue() async throws -> Int {
+        var made = 0
+        while true {
+            let due = try await store.dueDeliveries(until: clock.now(), limit: 64)
+            if due.isEmpty { return made }
+            for delivery in due {
+                if try await attempt(delivery) { made += 1 }
+            }
+        }
+    }
+
+    /// Moves business time forward to `target`, making each attempt that falls due on the way at the
+    /// instant it is due, in order. Returns how many attempts were made.
+    @discardableResult
+    public func advance(to target: Date) async throws -> Int {
+        var made = try await runDue()
+        while let next = try await store.dueDeliveries(until: target, limit: 1).first?.nextAttemptAt {
+            if next > clock.now() { try await moveClock(to: next) }
+            made += try await runDue()
+        }
+        if target > clock.now() { try await moveClock(to: target) }
+        return made
+    }
+
+    /// The earliest pending attempt, if any (for a worker that waits for it).
+    public func nextDue() async throws -> Date? {
+        try await store.dueDeliveries(until: .distantFuture, limit: 1).first?.nextAttemptAt
+    }
+
+    /// A stream that yields whenever new work may be due (after a payment, a redelivery, a clock move).
+    public func wakeups() -> AsyncStream<Void> {
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakers.append(continuation)
+        return stream
+    }
+
+    /// Tells waiting workers that work may be due.
+    public func wake() {
+        for waker in wakers { waker.yield() }
+    }
+
+    private func moveClock(to instant: Date) async throws {
+        clock.advance(by: instant.timeIntervalSince(clock.now()))
+        try await store.saveClockOffset(clock.currentOffset)
+    }
+
+    /// One attempt; false when another runner had already made it.
+    private func attempt(_ delivery: Delivery) async throws -> Bool {
+        let now = clock.now()
+        var outbox: [OutboxMessage] = []
+        var latency: Duration?
+        let outcome: DeliveryFlow.Outcome
+        switch delivery.channel {
+        case .page:
+            outcome = .delivered(httpStatus: nil, detail: "shown on the transaction page")
+        case .email:
+            if let email = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) {
+                outbox.append(
+                    OutboxMessage(
+                        channel: .email, participantID: delivery.participantID, recipient: email.to, subject: email.subject, body: email.body,
+                        chargeID: delivery.chargeID, createdAt: now
+                    )
+                )
+                outcome = .delivered(httpStatus: nil, detail: "to \(email.to)")
+            } else {
+                outcome = .disabled(httpStatus: nil, detail: "the e-mail could not be read back from its delivery")
+            }
+        case .webhook:
+            (outcome, latency) = await sendWebhook(delivery)
+        }
+        var updated = delivery
+        let (attempt, events) = flow.record(&updated, outcome, at: now, latency: latency)
+        let recorded = try await store.recordAttempt(updated, attempt, outbox: outbox, events: events)
+        if recorded, case .disabled(let status, _) = outcome, status == 410 {
+            try await store.disableWebhookEndpoint(platformID: delivery.platformID, now: now)
+        }
+        return recorded
+    }
+
+    private func sendWebhook(_ delivery: Delivery) async -> (DeliveryFlow.Outcome, Duration?) {
+        let endpoint = try? await store.webhookEndpoints().first { $0.platformID == delivery.platformID }
+        guard let endpoint, endpoint.enabled else {
+            return (.disabled(httpStatus: nil, detail: endpoint == nil ? "no webhook endpoint configured" : "the endpoint is disabled (it answered 410)"), nil)
+        }
+        guard let platform = catalog.platform(delivery.platformID) else { return (.disabled(httpStatus: nil, detail: "unknown platform"), nil) }
+        let body = Array(delivery.payload.utf8)
+        let headers = [("Content-Type", "application/json")]
+            + StandardWebhooks.headers(
+                secret: StandardWebhooks.secret(for: platform), id: delivery.eventID, timestamp: Int64(wallClock.now().timeIntervalSince1970), body: body
+            )
+        switch await transport.post(url: endpoint.url, headers: headers, body: body, timeout: timeout) {
+        case .unreachable(let reason, let latency):
+            return (.failed(httpStatus: nil, detail: reason, retryAfter: nil), latency)
+        case .answered(let status, let responseHeaders, let latency):
+            switch status {
+            case 200..<300: return (.delivered(httpStatus: status, detail: "HTTP \(status)"), latency)
+            case 410: return (.disabled(httpStatus: status, detail: "HTTP 410: the endpoint is gone; disabled until it is set again"), latency)
+            case 429:
+                let after = responseHeaders.first { $0.0.lowercased() == "retry-after" }.flatMap { TimeInterval($0.1.trimmingCharacters(in: .whitespaces)) }
+                return (.failed(httpStatus: status, detail: "HTTP 429" + (after.map { ", Retry-After \(Int($0)) s" } ?? ""), retryAfter: after), latency)
+            default: return (.failed(httpStatus: status, detail: "HTTP \(status)", retryAfter: nil), latency)
+            }
+        }
+    }
+}
