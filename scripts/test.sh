@@ -51,6 +51,8 @@ check sh -c "curl -fs http://127.0.0.1:$P/sim/audit | grep -q '\"ok\":true'"
 #    participants (ids never repeat), every acknowledged voucher present, a retried confirm gets the same
 #    voucher, audit clean (an independent Python client that signs its own requests).
 check python3 scripts/e2e/restart_storm.py "$bin" "$work"
+# A port already in use: a clear message and exit status 2, not a hang.
+check python3 scripts/e2e/port_in_use.py "$bin" "$work"
 
 # 3. The OpenAPI document is true: no 5xx, no undocumented status, no schema violation.
 check .build-venv/bin/schemathesis run "http://127.0.0.1:$P/openapi.yaml" \

@@ -72,9 +72,9 @@ public struct Gateway: Sendable {
             clock.setOffset(configuration.startTime.timeIntervalSince(clock.now()))
             try await store.saveClockOffset(clock.currentOffset)
         }
-        if try await store.participantCount() == 0 {
-            let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
-            _ = try await store.insertParticipants(count: configuration.participants) { factory.populationMember($0, entropy: entropy, now: now) }
+        let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
+        _ = try await store.insertParticipants(count: configuration.participants, onlyIntoEmptyStore: true) {
+            factory.populationMember($0, entropy: entropy, now: now)
         }
     }
 
@@ -116,6 +116,7 @@ public struct Gateway: Sendable {
     public func confirmCharge(
         platform: Platform, chargeID: String, otp: String, idempotency: IdempotencyClaim<(Charge, Voucher?)>?
     ) async throws -> Idempotent<(Charge, Voucher?)> {
+        try purchases.validateOTP(otp)
         let flow = purchases
         let outcome = try await store.withCharge(id: chargeID, now: clock.now(), idempotency: idempotency?.pulledBack { $0 }) { ws in
             guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
@@ -168,7 +169,7 @@ public struct Gateway: Sendable {
     public func createParticipant(_ draft: ParticipantDraft) async throws -> Participant {
         try draft.validate(rules: rules)
         let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
-        return try await store.insertParticipants(count: 1) { factory.make(draft, ordinal: $0, entropy: entropy, now: now) }[0]
+        return try await store.insertParticipants(count: 1, onlyIntoEmptyStore: false) { factory.make(draft, number: $0, entropy: entropy, now: now) }[0]
     }
 
     /// A participant as of now (deadline revocations applied and saved).

@@ -65,10 +65,12 @@ public struct SQLiteStore: GatewayStore {
 
     // MARK: Participants
 
-    public func insertParticipants(count: Int, _ make: @Sendable (_ ordinal: Int) -> Participant) async throws -> [Participant] {
+    public func insertParticipants(count: Int, onlyIntoEmptyStore: Bool, _ make: @Sendable (ParticipantNumber) -> Participant) async throws -> [Participant] {
         try await writer.write { db in
+            if onlyIntoEmptyStore, try Bool.fetchOne(db, sql: "SELECT 1 FROM participants LIMIT 1") == true { return [] }
             let last = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'participant_sequence'") ?? 0
-            let made = (0..<max(count, 0)).map { make(last + 1 + $0) }
+            let epoch = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'epoch'") ?? 0
+            let made = (0..<max(count, 0)).map { make(ParticipantNumber(ordinal: last + 1 + $0, epoch: epoch)) }
             for p in made {
                 if try Bool.fetchOne(db, sql: "SELECT 1 FROM blacklist WHERE nik = ?", arguments: [p.nik]) == true {
                     throw GatewayError(.blacklisted, details: ["nik": p.nik])
@@ -157,7 +159,7 @@ public struct SQLiteStore: GatewayStore {
     /// A key is never changed once kept, so a retry whose key is already kept is answered from a read
     /// connection without queueing for the writer; only a key not seen yet is looked up again in the write.
     private func command<T: Sendable>(_ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (Database) throws -> T) async throws -> Idempotent<T> {
-        if let claim, let seen = try await writer.read({ db in try Self.keptResponse(db, claim.platformID, claim.key) }) {
+        if let claim, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
             guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
             return .replay(seen.response)
         }
@@ -186,9 +188,13 @@ public struct SQLiteStore: GatewayStore {
         }.get()
     }
 
+    public func idempotentResponse(platformID: String, key: String) async throws -> (fingerprint: String, response: StoredResponse)? {
+        try await writer.read { db in try Self.keptResponse(db, platformID, key) }
+    }
+
     private static func keptResponse(_ db: Database, _ platformID: String, _ key: String) throws -> (fingerprint: String, response: StoredResponse)? {
         try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE platform_id = ? AND key = ?"),
+            db.cachedStatement(sql: "SELECT fingerprint, status, body FROM idempotency WHERE platform_id = ? AND key = ? AND state = 'done'"),
             arguments: [platformID, key]
         ).map { row in (row["fingerprint"], StoredResponse(status: row["status"], body: Array(row["body"] as Data))) }
     }
@@ -417,12 +423,14 @@ public struct SQLiteStore: GatewayStore {
 
     public func reset() async throws {
         try await writer.write { db in
+            let epoch = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'epoch'") ?? 0
             for table in [
                 "delivery_attempts", "deliveries", "ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist",
                 "participants", "sim_state",
             ] {
                 try db.execute(sql: "DELETE FROM \(table)")
             }
+            try db.execute(sql: "INSERT INTO sim_state (key, value) VALUES ('epoch', ?)", arguments: [epoch + 1])
         }
     }
 }

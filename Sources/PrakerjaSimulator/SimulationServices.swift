@@ -69,7 +69,9 @@ public struct SimulationServices: Sendable {
             gatewayPorts.continuation.yield(port)
             gatewayPorts.continuation.finish()
         }
-        let gatewayGroup = ServiceGroup(services: [app], gracefulShutdownSignals: signals, logger: logger)
+        // Signals stop the storefronts first; the gateway stops after them, so no storefront call to the
+        // gateway is cut off by the shutdown itself.
+        let gatewayGroup = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
         let requestedGatewayPort = gatewayPort
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {
@@ -121,11 +123,21 @@ public struct SimulationServices: Sendable {
                 await gatewayGroup.triggerGracefulShutdown()
                 throw error
             }
-            if stopAfterReady {
-                await storefrontGroup.triggerGracefulShutdown()
-                await gatewayGroup.triggerGracefulShutdown()
+            if stopAfterReady { await storefrontGroup.triggerGracefulShutdown() }
+            // Whichever ends first (the storefronts on a signal, or either failing) ends the rest, storefronts
+            // before the gateway; the first failure is what the run throws.
+            var failure: (any Error)?
+            do { try await tasks.next() } catch { failure = error }
+            await storefrontGroup.triggerGracefulShutdown()
+            await gatewayGroup.triggerGracefulShutdown()
+            while true {
+                do {
+                    guard try await tasks.next() != nil else { break }
+                } catch {
+                    failure = failure ?? error
+                }
             }
-            try await tasks.waitForAll()
+            if let failure { throw failure }
         }
     }
 }

@@ -49,11 +49,11 @@ package enum StoreConformance {
         // A batch with a duplicate card inserts nothing and uses up no number of the sequence.
         twin.cardNumber = p.cardNumber
         let duplicate = twin
-        try await expectCode(.duplicateParticipant) { try await store.insertParticipants(count: 2) { $0 == 1 ? p : duplicate } }
+        try await expectCode(.duplicateParticipant) { try await store.insertParticipants(count: 2, onlyIntoEmptyStore: false) { $0.ordinal == 1 ? p : duplicate } }
         try expect(try await store.participantCount() == 0, "a failed batch left rows behind")
-        let made = try await store.insertParticipants(count: 2) { ordinal in
-            var q = ordinal == 1 ? p : fresh
-            q.name = "ordinal \(ordinal)"
+        let made = try await store.insertParticipants(count: 2, onlyIntoEmptyStore: true) { number in
+            var q = number.ordinal == 1 ? p : fresh
+            q.name = "ordinal \(number.ordinal)"
             return q
         }
         try expect(made.map(\.name) == ["ordinal 1", "ordinal 2"], "a failed batch used up numbers: \(made.map(\.name))")
@@ -61,12 +61,15 @@ package enum StoreConformance {
         let page = try await store.participants(offset: 1, limit: 10)
         try expect(page.map(\.id) == [fresh.id], "paging by insertion order")
         // The sequence goes on from where it was, never handing a number out twice.
-        let next = try await store.insertParticipants(count: 1) { ordinal in
+        let next = try await store.insertParticipants(count: 1, onlyIntoEmptyStore: false) { number in
             var q = fresh
-            (q.id, q.nik, q.cardNumber, q.name) = ("ptc_next", "3100000000000003", "5100000000000003", "ordinal \(ordinal)")
+            (q.id, q.nik, q.cardNumber, q.name) = ("ptc_next", "3100000000000003", "5100000000000003", "ordinal \(number.ordinal)")
             return q
         }
         try expect(next.map(\.name) == ["ordinal 3"], "the sequence restarted: \(next.map(\.name))")
+        // Into a store that has participants, a population is not inserted again.
+        try expect(try await store.insertParticipants(count: 5, onlyIntoEmptyStore: true) { _ in fresh }.isEmpty, "populated twice")
+        try expect(try await store.participantCount() == 3, "count after a refused population")
     }
 
     static func purchaseWritesEverything(_ store: any GatewayStore) async throws {
@@ -302,7 +305,6 @@ package enum StoreConformance {
             for await o in group { all.append(o) }
             return all
         }
-        try expect(outcomes.count == 400, "\(outcomes.count) confirms answered of 400")
         try expect(outcomes.filter { $0 == nil }.count == 2, "\(outcomes.filter { $0 == nil }.count) confirms succeeded; one charge, confirmed twice, should")
         try expect(Set(outcomes.compactMap { $0 }).isSubset(of: [.previousTrainingUnfinished, .insufficientBalance]), "unexpected errors \(Set(outcomes.compactMap { $0 }))")
         let after = try await store.participant(card: p.cardNumber)!
@@ -357,13 +359,18 @@ package enum StoreConformance {
         try await store.saveClockOffset(1234.5)
         try expect(try await store.clockOffset() == 1234.5, "clock offset")
         let world = try await TestWorld(store: store)
-        _ = try await world.buy(try await world.participant(), course: world.courses()[0])
+        let (before, voucherBefore) = try await world.buy(try await world.participant(), course: world.courses()[0])
         try await store.reset()
         let count = try await store.participantCount()
         let offset = try await store.clockOffset()
         try expect(count == 0 && offset == nil, "reset left state")
         let audit = try await store.audit()
         try expect(audit.paidCharges == 0 && audit.vouchers == 0 && audit.totalDebited == 0, "reset left money")
+        // The same requests after a reset make the same kind of things under ids never issued before: a
+        // platform that still remembers the old charge cannot confuse it with a new one.
+        let again = try await TestWorld(store: store)
+        let (after, voucherAfter) = try await again.buy(try await again.participant(), course: again.courses()[0])
+        try expect(after.id != before.id && voucherAfter.code != voucherBefore.code && voucherAfter.redeemCode != voucherBefore.redeemCode, "ids repeated after a reset")
     }
 
     static func outboxFilters(_ store: any GatewayStore) async throws {
@@ -400,7 +407,7 @@ package enum StoreConformance {
         again.id = "ptc_again"
         again.cardNumber = "5999999999999999"
         let blacklisted = again
-        try await expectCode(.blacklisted) { try await store.insertParticipants(count: 1) { _ in blacklisted } }
+        try await expectCode(.blacklisted) { try await store.insertParticipants(count: 1, onlyIntoEmptyStore: false) { _ in blacklisted } }
     }
 
     static func deliveryBookkeeping(_ store: any GatewayStore) async throws {

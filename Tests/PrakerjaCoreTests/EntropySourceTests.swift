@@ -21,7 +21,7 @@ import Testing
 
     @Test func chargeIdsAndOTPsAreKeyedByTheParticipantsCounter() throws {
         let flow = PurchaseFlow(catalog: TestWorld.catalog, rules: .y2021, entropy: EntropySource(seed: 5))
-        let p = ParticipantFactory(rules: .y2021).make(ParticipantDraft(videosWatched: 3), ordinal: 1, entropy: EntropySource(seed: 5), now: TestWorld.start)
+        let p = ParticipantFactory(rules: .y2021).make(ParticipantDraft(videosWatched: 3), number: ParticipantNumber(ordinal: 1, epoch: 0), entropy: EntropySource(seed: 5), now: TestWorld.start)
         let course = TestWorld.catalog.courses(platform: "tokopedia", type: .selfPaced)[0]
         func create(_ participant: Participant, order: String) throws -> (Charge, Participant) {
             var ws = Workspace(now: TestWorld.start, participant: participant)

@@ -22,7 +22,7 @@ import Testing
     @Test func draftFieldsWinAndTheRestIsValid() throws {
         let draft = ParticipantDraft(nik: "3174010101900001", cardNumber: "5000000000000042", videosWatched: 2, acceptedDaysAgo: 3)
         try draft.validate(rules: .y2021)
-        let p = ParticipantFactory(rules: .y2023).make(draft, ordinal: 5001, entropy: EntropySource(seed: 1), now: now)
+        let p = ParticipantFactory(rules: .y2023).make(draft, number: ParticipantNumber(ordinal: 5001, epoch: 0), entropy: EntropySource(seed: 1), now: now)
         #expect(p.nik == draft.nik && p.cardNumber == draft.cardNumber && p.videosWatched == 2)
         #expect(p.acceptedAt == now - 3 * 86_400 && p.balance == 3_500_000)
         #expect(p.phone.hasPrefix("08") && p.email.contains("@"))
@@ -34,10 +34,19 @@ import Testing
         let factory = ParticipantFactory(rules: .y2021)
         let entropy = EntropySource(seed: 21)
         let population = factory.population(count: 2000, entropy: entropy, now: now)
-        let later = (2001...4000).map { factory.make(ParticipantDraft(), ordinal: $0, entropy: entropy, now: now) }
+        let later = (2001...4000).map { factory.make(ParticipantDraft(), number: ParticipantNumber(ordinal: $0, epoch: 0), entropy: entropy, now: now) }
         let all = population + later
         #expect(Set(all.map(\.cardNumber)).count == all.count && Set(all.map(\.id)).count == all.count && Set(all.map(\.nik)).count == all.count)
         // The same ordinal gives the same person, whatever process or restart asks.
-        #expect(factory.make(ParticipantDraft(), ordinal: 2001, entropy: entropy, now: now) == later[0])
+        #expect(factory.make(ParticipantDraft(), number: ParticipantNumber(ordinal: 2001, epoch: 0), entropy: entropy, now: now) == later[0])
+    }
+
+    @Test func aNewEpochMakesTheSamePeopleUnderNewIds() {
+        let factory = ParticipantFactory(rules: .y2021)
+        let entropy = EntropySource(seed: 21)
+        let before = factory.population(count: 50, epoch: 0, entropy: entropy, now: now)
+        let after = factory.population(count: 50, epoch: 1, entropy: entropy, now: now)
+        #expect(before.map(\.cardNumber) == after.map(\.cardNumber) && before.map(\.name) == after.map(\.name))
+        #expect(Set(before.map(\.id)).isDisjoint(with: after.map(\.id)))
     }
 }

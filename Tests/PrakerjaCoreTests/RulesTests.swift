@@ -17,7 +17,7 @@ import Testing
     }
 
     func fixture(_ rules: RulesProfile, videos: Int = 3) -> Fixture {
-        let p = ParticipantFactory(rules: rules).make(ParticipantDraft(videosWatched: videos), ordinal: 1, entropy: EntropySource(seed: 9), now: start)
+        let p = ParticipantFactory(rules: rules).make(ParticipantDraft(videosWatched: videos), number: ParticipantNumber(ordinal: 1, epoch: 0), entropy: EntropySource(seed: 9), now: start)
         return Fixture(
             flow: PurchaseFlow(catalog: catalog, rules: rules, entropy: EntropySource(seed: 1)),
             training: TrainingFlow(catalog: catalog, rules: rules), participant: p, rules: rules
@@ -146,7 +146,7 @@ import Testing
     let flow = PurchaseFlow(catalog: TestWorld.catalog, rules: .y2021, entropy: EntropySource(seed: 3))
 
     func created() throws -> (Participant, Charge) {
-        let p = ParticipantFactory(rules: .y2021).make(ParticipantDraft(videosWatched: 3), ordinal: 1, entropy: EntropySource(seed: 4), now: start)
+        let p = ParticipantFactory(rules: .y2021).make(ParticipantDraft(videosWatched: 3), number: ParticipantNumber(ordinal: 1, epoch: 0), entropy: EntropySource(seed: 4), now: start)
         let course = catalog.courses(platform: "tokopedia", type: .selfPaced)[0]
         var ws = Workspace(now: start, participant: p)
         let charge = try flow.create(&ws, request: ChargeRequest(cardNumber: p.cardNumber, courseID: course.id, platformOrderID: "o", accountID: "a"), platformID: "tokopedia")

@@ -92,6 +92,32 @@ func withDatabaseFile<T>(_ body: (String) async throws -> T) async throws -> T {
         }
     }
 
+    @Test func twoStoresOnOneFileNeverHandOutTheSameParticipant() async throws {
+        try await withDatabaseFile { path in
+            let a = try await TestWorld(store: try SQLiteStore(path: path))
+            let b = try await TestWorld(store: try SQLiteStore(path: path))
+            let made = try await withThrowingTaskGroup(of: Participant.self) { group in
+                for i in 0..<60 { group.addTask { try await (i % 2 == 0 ? a : b).participant() } }
+                return try await group.reduce(into: [Participant]()) { $0.append($1) }
+            }
+            #expect(made.count == 60 && Set(made.map(\.cardNumber)).count == 60 && Set(made.map(\.id)).count == 60)
+            #expect(try await a.gateway.store.participantCount() == 60)
+        }
+    }
+
+    @Test func aKeyLeftPendingByAnEarlierVersionIsReleasedOnOpen() async throws {
+        try await withDatabaseFile { path in
+            _ = try SQLiteStore(path: path)
+            let db = try DatabaseQueue(path: path)
+            try await db.write {
+                try $0.execute(sql: "INSERT INTO idempotency (platform_id, key, fingerprint, state, created_at) VALUES ('tokopedia', 'k', 'f', 'pending', 0)")
+            }
+            let reopened = try SQLiteStore(path: path)
+            #expect(try await reopened.idempotentResponse(platformID: "tokopedia", key: "k").map(\.fingerprint) == nil)
+            #expect(try await db.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM idempotency") } == 0)
+        }
+    }
+
     @Test func schemaRefusesNegativeBalanceAndSecondDebit() async throws {
         try await withDatabaseFile { path in
             let world = try await TestWorld(store: try SQLiteStore(path: path))

@@ -1,8 +1,5 @@
 import Foundation
 
-/// Integer rupiah. Money never appears as a floating-point number anywhere in PrakerjaSim.
-public typealias Rupiah = Int64
-
 public struct Course: Codable, Sendable, Hashable {
     public var id: String
     public var title: String

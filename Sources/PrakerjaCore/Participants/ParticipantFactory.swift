@@ -16,28 +16,31 @@ public struct ParticipantFactory: Sendable {
     public init(rules: RulesProfile) { self.rules = rules }
 
     /// The seeded population: participants 1 to `count`. The same seed and count give the same people.
-    public func population(count: Int, entropy: EntropySource, now: Date) -> [Participant] {
-        (0..<max(count, 0)).map { populationMember($0 + 1, entropy: entropy, now: now) }
+    public func population(count: Int, epoch: Int = 0, entropy: EntropySource, now: Date) -> [Participant] {
+        (0..<max(count, 0)).map { populationMember(ParticipantNumber(ordinal: $0 + 1, epoch: epoch), entropy: entropy, now: now) }
     }
 
     /// Member `ordinal` of the seeded population: accepted within the 20 days before `now`; most (80 %)
     /// have watched the three guidance videos.
-    public func populationMember(_ ordinal: Int, entropy: EntropySource, now: Date) -> Participant {
-        var rng = entropy.generator(.participant, "population", String(ordinal))
+    public func populationMember(_ number: ParticipantNumber, entropy: EntropySource, now: Date) -> Participant {
+        var rng = entropy.generator(.participant, "population", String(number.ordinal))
         let draft = ParticipantDraft(
             wave: 21,
             videosWatched: Int.random(in: 0..<10, using: &rng) < 8 ? rules.requiredVideos : Int.random(in: 0..<rules.requiredVideos, using: &rng),
             acceptedDaysAgo: Int.random(in: 0...20, using: &rng)
         )
-        return make(draft, ordinal: ordinal, entropy: entropy, now: now)
+        return make(draft, number: number, entropy: entropy, now: now)
     }
 
     /// Participant number `ordinal`: the draft's fields, the rest derived from the seed and the ordinal.
     /// Ordinals come from the store's participant sequence, which never hands one out twice, so generated
     /// card numbers (which end in the ordinal) are unique by construction, across restarts and processes.
-    public func make(_ draft: ParticipantDraft, ordinal: Int, entropy: EntropySource, now: Date) -> Participant {
-        var rng = entropy.generator(.participant, String(ordinal))
-        let serial = ordinal
+    /// After a reset (a new epoch) the same numbers make the same people, under new ids, so that nothing
+    /// keyed by a participant's id (charges, OTPs, vouchers) repeats what the previous epoch issued.
+    public func make(_ draft: ParticipantDraft, number: ParticipantNumber, entropy: EntropySource, now: Date) -> Participant {
+        var rng = entropy.generator(.participant, String(number.ordinal))
+        var idGenerator = entropy.generator(.participant, "id", String(number.epoch), String(number.ordinal))
+        let serial = number.ordinal
         let given = Self.givenNames.randomElement(using: &rng)!
         let family = Self.familyNames.randomElement(using: &rng)!
         let name = draft.name ?? "\(given) \(family)"
@@ -48,7 +51,7 @@ public struct ParticipantFactory: Sendable {
         let email = draft.email ?? "\(given.lowercased()).\(family.lowercased()).\(serial)@mail.example.id"
         let accepted = now - TimeInterval(draft.acceptedDaysAgo ?? 0) * 86_400
         return Participant(
-            id: "ptc_" + rng.string(16, from: Array("0123456789abcdef")), nik: nik, name: name, cardNumber: card,
+            id: "ptc_" + idGenerator.string(16, from: Array("0123456789abcdef")), nik: nik, name: name, cardNumber: card,
             phone: phone, email: email, wave: draft.wave ?? 21, acceptedAt: accepted,
             videosWatched: draft.videosWatched ?? 0, balance: rules.trainingBalance
         )

@@ -95,9 +95,7 @@ public struct PurchaseFlow: Sendable {
     /// platform that timed out and retries can never cause a second debit.
     public func confirm(_ ws: inout Workspace, otp: String) throws(GatewayError) -> Result<Charge, GatewayError> {
         guard var charge = ws.charge else { throw GatewayError(.unknownCharge) }
-        guard Digits.check(otp, count: policy.otpDigits) else {
-            throw GatewayError.field("otp", "must be \(policy.otpDigits) digits")
-        }
+        try validateOTP(otp)
         if charge.status == .paid {
             if otp == charge.otp { return .success(charge) }
             throw GatewayError(.chargeAlreadyPaid, details: ["voucher_code": charge.voucherCode ?? ""])
@@ -158,6 +156,11 @@ public struct PurchaseFlow: Sendable {
         )
         delivery.emit(&ws, .voucherIssued, email: email)
         return .success(charge)
+    }
+
+    /// Checks an OTP's format (before any store is touched).
+    public func validateOTP(_ otp: String) throws(GatewayError) {
+        guard Digits.check(otp, count: policy.otpDigits) else { throw GatewayError.field("otp", "must be \(policy.otpDigits) digits") }
     }
 
     /// Expires a pending charge whose payment window has passed. Returns whether it changed.

@@ -2,13 +2,21 @@ import Foundation
 
 /// Where the gateway keeps its state. Every command runs in one transaction through a ``Workspace``;
 /// implementations (SQLite now, PostgreSQL later) pass the same conformance suite (`PrakerjaTesting`).
+///
+/// Commands must be serialised per participant and per idempotency key: the domain reads a participant's
+/// counters (its charge counter keys the next charge id) and a key's absence, then writes. SQLite gets this
+/// from its single writer; a store that runs writers concurrently must lock the participant row
+/// (`SELECT … FOR UPDATE`) and insert the key first (or run serialisable and retry), so that two processes
+/// can never both draw the same charge id or both run one key's command.
 public protocol GatewayStore: Sendable {
     // MARK: Participants
-    /// Inserts `count` participants in one transaction, participant `i` made by `make` from the next number
-    /// of the store's participant sequence: a sequence that never hands a number out twice — not after a
-    /// restart, not to a second process on the same database. Throws `NIK_BLACKLISTED` or
-    /// `DUPLICATE_PARTICIPANT` (inserting none and using up no number) if any one cannot be accepted.
-    func insertParticipants(count: Int, _ make: @Sendable (_ ordinal: Int) -> Participant) async throws -> [Participant]
+    /// Inserts `count` participants in one transaction, each made by `make` from the next number of the
+    /// store's participant sequence (``ParticipantNumber``): never handed out twice — not after a restart, a
+    /// reset, or to a second process on the same database. With `onlyIntoEmptyStore`, inserts nothing (and
+    /// returns none) when the store has participants already, decided in the same transaction. Throws
+    /// `NIK_BLACKLISTED` or `DUPLICATE_PARTICIPANT` (inserting none and using up no number) if any one cannot
+    /// be accepted.
+    func insertParticipants(count: Int, onlyIntoEmptyStore: Bool, _ make: @Sendable (ParticipantNumber) -> Participant) async throws -> [Participant]
     func participant(card: String) async throws -> Participant?
     func participants(offset: Int, limit: Int) async throws -> [Participant]
     func participantCount() async throws -> Int
@@ -41,6 +49,11 @@ public protocol GatewayStore: Sendable {
     /// Checks every participant's money and every charge's voucher; see ``AuditReport``.
     func audit() async throws -> AuditReport
 
+    // MARK: Idempotency keys
+    /// The fingerprint and response kept for a key, if it was used (keys are kept by the commands,
+    /// ``IdempotencyClaim``; a kept key never changes).
+    func idempotentResponse(platformID: String, key: String) async throws -> (fingerprint: String, response: StoredResponse)?
+
     // MARK: Delivery (the transactional outbox)
     /// Pending deliveries whose next attempt is due at or before `until`, earliest first (ties by id).
     func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery]
@@ -70,7 +83,9 @@ public protocol GatewayStore: Sendable {
     func overdueParticipantCards(acceptedBefore: Date) async throws -> [String]
     func clockOffset() async throws -> TimeInterval?
     func saveClockOffset(_ offset: TimeInterval) async throws
-    /// Deletes every participant, charge, voucher, message and key (the clock offset too).
+    /// Deletes every participant, charge, voucher, message, delivery and key (the clock offset too) and
+    /// starts a new epoch, so that what is made next never takes an id the store issued before.
+    /// Webhook endpoints, being configuration, stay.
     func reset() async throws
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import NIOHTTP1
 import PrakerjaClient
@@ -229,14 +230,17 @@ public struct StorefrontEngine: Sendable {
     }
 
     /// One signed partner-API call. Refusals come back in the shared taxonomy; an unreachable or failing
-    /// gateway is `gatewayUnavailable`. Calls with the same idempotency key made while the first is still
-    /// running (a buyer's retry racing its first try) share that first call's answer.
+    /// gateway is `gatewayUnavailable`. Calls with the same idempotency key and body made while the first is
+    /// still running (a buyer's retry racing its first try) share that first call's answer. A key the gateway
+    /// reports in use by a call this storefront is not making (one that timed out, or another process's) is
+    /// `idempotencyConflict` with a 503, a refusal not to be counted: the buyer retries later.
     private func call<T: Decodable>(_ method: HTTPMethod, _ target: String, body: [UInt8]?, key: String?, expect: Int) async throws(BuyerError) -> T {
         let response: GatewayClient.Response
         let (gateway, platform) = (gateway, platform)
         do {
             if let key {
-                response = try await inFlight.run("\(method.rawValue) \(target) \(key)") {
+                let call = "\(method.rawValue) \(target) \(key) \(Hex.encode(SHA256.hash(data: body ?? [])))"
+                response = try await inFlight.run(call) {
                     try await gateway.partner(method, target, platformID: platform.id, secret: platform.partnerSecret, body: body, idempotencyKey: key)
                 }
             } else {
@@ -251,6 +255,9 @@ public struct StorefrontEngine: Sendable {
         }
         guard let refusal = try? response.decode(GatewayAPI.Error.self), let code = GatewayError.Code(rawValue: refusal.error.code) else {
             throw BuyerError(.platformError, "the gateway answered HTTP \(response.status) without a known error code", httpStatus: 500)
+        }
+        if code == .idempotencyKeyInUse {
+            throw BuyerError(.idempotencyConflict, "an earlier try of this payment is still running; try again shortly", platformCode: code.rawValue, httpStatus: 503)
         }
         throw BuyerError(BuyerError.Kind(gateway: code), refusal.error.message, platformCode: code.rawValue, httpStatus: response.status)
     }

@@ -87,16 +87,24 @@ struct PartnerRoutes {
             case .failure(let error): (try? JSON.encode(ErrorBody(error))).map { StoredResponse(status: error.httpStatus, body: $0) }
             }
         }
+        // A key already used is answered from what was kept, even while a concurrent repeat is still running.
+        if let seen = try await gateway.store.idempotentResponse(platformID: platform.id, key: key) {
+            guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
+            return Self.replay(seen.response)
+        }
         guard inFlight.claim(platform.id, key) else { throw GatewayError(.idempotencyKeyInUse) }
         defer { inFlight.release(platform.id, key) }
         switch try await command(claim) {
         case .ran(let value, let kept):
             if let kept { return Reply(status: HTTPResponse.Status(code: kept.status), body: kept.body) }
             return try Reply(status: status, encoding: render(value))
-        case .replay(let stored):
-            var reply = Reply(status: HTTPResponse.Status(code: stored.status), body: stored.body)
-            reply.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
-            return reply
+        case .replay(let stored): return Self.replay(stored)
         }
+    }
+
+    private static func replay(_ stored: StoredResponse) -> Reply {
+        var reply = Reply(status: HTTPResponse.Status(code: stored.status), body: stored.body)
+        reply.headers[HTTPField.Name("Idempotent-Replayed")!] = "true"
+        return reply
     }
 }
