@@ -241,6 +241,22 @@ public struct Gateway: Sendable {
         return now
     }
 
+    // MARK: Delivery
+
+    /// Sets (or, with nil, removes) a platform's webhook endpoint.
+    public func setWebhookEndpoint(platformID: String, url: String?) async throws -> WebhookEndpoint? {
+        guard catalog.platform(platformID) != nil else { throw GatewayError(.unknownPlatformID, details: ["platform": platformID]) }
+        if let url { try WebhookEndpoint.validate(url) }
+        return try await store.setWebhookEndpoint(platformID: platformID, url: url, now: clock.now())
+    }
+
+    /// Makes deliveries due again now, by hand, and wakes the engine.
+    public func redeliver(ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?) async throws -> [Delivery] {
+        let again = try await store.redeliver(ids: ids, createdIn: createdIn, statuses: statuses, platformID: platformID, now: clock.now())
+        await delivery.wake()
+        return again
+    }
+
     /// Empties the store and starts over: clock at `startTime`, the seeded population again.
     public func reset() async throws {
         try await store.reset()

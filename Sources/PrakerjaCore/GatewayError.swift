@@ -37,6 +37,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case unknownCourse = "UNKNOWN_COURSE"
         case unknownCharge = "UNKNOWN_CHARGE"
         case unknownVoucher = "UNKNOWN_VOUCHER"
+        case unknownDelivery = "UNKNOWN_DELIVERY"
+        case unknownPlatformID = "UNKNOWN_PLATFORM_ID"
         case duplicateOrder = "DUPLICATE_PLATFORM_ORDER"
         // Programme rules
         case participantRevoked = "PARTICIPANT_REVOKED"
@@ -70,7 +72,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             switch self {
             case .invalidJSON, .invalidField: 400
             case .bodyTooLarge: 413
-            case .notFound, .unknownCard, .unknownCourse, .unknownCharge, .unknownVoucher: 404
+            case .notFound, .unknownCard, .unknownCourse, .unknownCharge, .unknownVoucher, .unknownDelivery, .unknownPlatformID: 404
             case .methodNotAllowed: 405
             case .missingCredentials, .unknownPlatform, .invalidSignature, .staleTimestamp, .replayedRequest: 401
             case .idempotencyKeyInUse, .duplicateOrder, .chargeAlreadyPaid, .duplicateParticipant: 409
@@ -102,6 +104,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .unknownCourse: "No course has that id."
             case .unknownCharge: "No charge has that id."
             case .unknownVoucher: "No voucher has that code."
+            case .unknownDelivery: "No delivery has that id."
+            case .unknownPlatformID: "No platform has that id."
             case .duplicateOrder: "This platform already created a charge for that order id."
             case .participantRevoked: "The participant's membership was revoked."
             case .firstPurchaseDeadlinePassed: "The first-purchase deadline has passed; the membership is revoked."

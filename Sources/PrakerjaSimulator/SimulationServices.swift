@@ -29,12 +29,15 @@ public struct SimulationServices: Sendable {
     public var storefrontGatewayTimeout: TimeAmount
     public var signals: [UnixSignal]
     public var logger: Logger
+    /// Runs a ``DeliveryWorker`` beside the gateway (business time flowing with real time).
+    public var deliverInBackground: Bool
 
     public init(
         host: String = "127.0.0.1", gatewayPort: Int = 0, storefrontPort: Int = 0, externalGateway: String? = nil, platforms: [String]? = nil,
         wallClock: any TimeSource = SystemTimeSource(), storefrontGatewayTimeout: TimeAmount = .seconds(10), signals: [UnixSignal] = [],
-        logger: Logger
+        logger: Logger, deliverInBackground: Bool = true
     ) {
+        self.deliverInBackground = deliverInBackground
         self.host = host
         self.gatewayPort = gatewayPort
         self.storefrontPort = storefrontPort
@@ -71,7 +74,9 @@ public struct SimulationServices: Sendable {
         }
         // Signals stop the storefronts first; the gateway stops after them, so no storefront call to the
         // gateway is cut off by the shutdown itself.
-        let gatewayGroup = ServiceGroup(services: [app], gracefulShutdownSignals: [], logger: logger)
+        var gatewayServices: [any Service] = [app]
+        if deliverInBackground { gatewayServices.append(DeliveryWorker(gateway: gateway, waitClock: ContinuousClock(), logger: logger)) }
+        let gatewayGroup = ServiceGroup(services: gatewayServices, gracefulShutdownSignals: [], logger: logger)
         let requestedGatewayPort = gatewayPort
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask {

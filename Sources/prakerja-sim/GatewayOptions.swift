@@ -23,12 +23,20 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Catalog directory (default: ./mocks, or the one beside the executable's package).")
     var mocks: String?
 
+    @Option(help: "Delays between delivery attempts, in business time (s, m, h, d), e.g. 15m,45m,2h,6h,12h,24h.")
+    var retrySchedule: String = RetrySchedule.xendit.description
+
     func validate() throws {
         guard (0...1_000_000).contains(participants) else { throw ValidationError("--participants must be between 0 and 1000000") }
+        guard RetrySchedule(parsing: retrySchedule) != nil else {
+            throw ValidationError("--retry-schedule must be delays such as 15m,45m,2h (units s, m, h, d), not '\(retrySchedule)'")
+        }
     }
 
     var configuration: Gateway.Configuration {
-        Gateway.Configuration(rules: .named(rules), seed: seed, participants: participants)
+        var configuration = Gateway.Configuration(rules: .named(rules), seed: seed, participants: participants)
+        configuration.retrySchedule = RetrySchedule(parsing: retrySchedule) ?? .xendit
+        return configuration
     }
 
     func loadCatalog() throws -> Catalog {

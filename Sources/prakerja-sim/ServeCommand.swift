@@ -1,6 +1,8 @@
+import AsyncHTTPClient
 import ArgumentParser
 import Foundation
 import Logging
+import PrakerjaClient
 import PrakerjaCore
 import PrakerjaPlatforms
 import PrakerjaSimulator
@@ -17,29 +19,53 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Storefronts pay through this gateway URL instead of the built-in one.") var storefrontGateway: String?
     @OptionGroup var gateway: GatewayOptions
 
+    @Option(name: .customLong("webhook"), help: "PLATFORM=URL: send that platform's webhooks to URL (repeatable; also PUT /sim/webhooks/{platform}).")
+    var webhooks: [String] = []
+
+    func validate() throws {
+        for pair in webhooks {
+            guard let eq = pair.firstIndex(of: "="), !pair[..<eq].isEmpty else { throw ValidationError("--webhook takes PLATFORM=URL, not '\(pair)'") }
+            do { try WebhookEndpoint.validate(String(pair[pair.index(after: eq)...])) } catch { throw ValidationError("--webhook \(pair): \(error.message)") }
+        }
+    }
+
     func run() async throws {
         let logger = makeLogger(label: "prakerja-sim", level: logLevel)
         let catalog = try gateway.loadCatalog()
         let store = try SQLiteStore(path: gateway.db, durability: gateway.durability)
-        let sim = Gateway(catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: gateway.configuration)
-        try await sim.start()
-        let host = host
-        let db = gateway.db
+        let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
         let services = SimulationServices(
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
             logger: logger
         )
-        let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
+        let (configuration, db, webhooks) = (gateway.configuration, gateway.db, webhooks)
         do {
-            try await serve(services, gateway: sim, storefronts: storefronts, db: db)
+            try await withHTTPClient { http in
+                let sim = Gateway(
+                    catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
+                    webhookTransport: HTTPWebhookTransport(http: http)
+                )
+                try await sim.start()
+                for pair in webhooks {
+                    let eq = pair.firstIndex(of: "=")!
+                    do {
+                        _ = try await sim.setWebhookEndpoint(platformID: String(pair[..<eq]), url: String(pair[pair.index(after: eq)...]))
+                    } catch let error as GatewayError {
+                        throw ValidationError("--webhook \(pair): \(error.message) Platforms: \(catalog.platforms.map(\.id).joined(separator: ", ")).")
+                    }
+                }
+                try await serve(services, gateway: sim, storefronts: storefronts, http: http, db: db)
+            }
         } catch let failure as ListenFailure {
             FileHandle.standardError.write(Data("prakerja-sim serve: \(failure)\n".utf8))
             throw ExitCode(2)
         }
     }
 
-    private func serve(_ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, db: String) async throws {
-        try await withHTTPClient { http in
+    private func serve(_ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, http: HTTPClient, db: String) async throws {
+        let schedule = sim.configuration.retrySchedule
+        let endpoints = try await sim.store.webhookEndpoints()
+        do {
             try await services.run(gateway: sim, storefrontStore: storefronts, http: http, stopAfterReady: false) { running in
                 let base = running.gatewayURL
                 var text = """
@@ -49,7 +75,8 @@ struct ServeCommand: AsyncParsableCommand {
                       redeem     \(base)/api/v1/integration/payment/redeem-code/{status,commit}
                       simulation \(base)/sim/
                       openapi    \(base)/openapi.yaml
-                    storefronts (paying through \(running.storefrontGatewayURL); dialects in partners/<platform>/)
+                      webhooks   Standard Webhooks, retried after \(schedule); secrets at \(base)/sim/credentials\(endpoints.isEmpty ? "; none configured (--webhook PLATFORM=URL)" : "")
+                    \(endpoints.map { "  \($0.platformID) → \($0.url)\($0.enabled ? "" : " (disabled)")\n" }.joined())storefronts (paying through \(running.storefrontGatewayURL); dialects in partners/<platform>/)
 
                     """
                 for endpoint in running.storefronts {

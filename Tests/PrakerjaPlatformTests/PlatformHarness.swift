@@ -38,7 +38,8 @@ struct PlatformHarness: Sendable {
         var logger = Logger(label: "platform-test")
         logger.logLevel = .critical
         let services = SimulationServices(
-            externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(1), logger: logger
+            externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(1), logger: logger,
+            deliverInBackground: false
         )
         try await services.run(gateway: world.gateway, storefrontStore: storefronts, http: .shared, stopAfterReady: true) { running in
             guard let endpoint = running.storefront(platformID) else { throw TestFailure("no storefront for \(platformID)") }

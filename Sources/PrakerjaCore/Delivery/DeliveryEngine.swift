@@ -16,7 +16,8 @@ public actor DeliveryEngine {
     /// Real time, for `webhook-timestamp` (receivers check it against their own clocks).
     let wallClock: any TimeSource
     let timeout: Duration
-    private var wakers: [AsyncStream<Void>.Continuation] = []
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var woken = false
 
     public init(
         store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
@@ -62,16 +63,32 @@ public actor DeliveryEngine {
         try await store.dueDeliveries(until: .distantFuture, limit: 1).first?.nextAttemptAt
     }
 
-    /// A stream that yields whenever new work may be due (after a payment, a redelivery, a clock move).
-    public func wakeups() -> AsyncStream<Void> {
-        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        wakers.append(continuation)
-        return stream
+    /// Tells a waiting worker that work may be due (after a payment, a redelivery, a clock move).
+    public func wake() {
+        if let waiter {
+            self.waiter = nil
+            waiter.resume()
+        } else {
+            woken = true
+        }
     }
 
-    /// Tells waiting workers that work may be due.
-    public func wake() {
-        for waker in wakers { waker.yield() }
+    /// Returns when woken, or when `sleep` returns (a worker passes a sleep on its clock until the next
+    /// attempt is due), whichever comes first. For one worker at a time.
+    public func waitForWork(_ sleep: @escaping @Sendable () async -> Void) async {
+        if woken {
+            woken = false
+            return
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await sleep()
+                await self.wake()
+            }
+            await withCheckedContinuation { waiter = $0 }
+            group.cancelAll()
+        }
+        woken = false
     }
 
     private func moveClock(to instant: Date) async throws {

@@ -34,7 +34,9 @@ struct SimulationRoutes {
         sim.get("credentials") { _, _ in
             try Reply(
                 encoding: CredentialsView(
-                    platforms: gateway.catalog.platforms.map { .init(platformId: $0.id, secret: $0.partnerSecret) },
+                    platforms: gateway.catalog.platforms.map {
+                        .init(platformId: $0.id, secret: $0.partnerSecret, webhookSecret: StandardWebhooks.secret(for: $0))
+                    },
                     providers: gateway.catalog.providers.map { .init(providerId: $0.id, clientCode: $0.clientCode, signKey: $0.signKey) }
                 )
             )
@@ -94,6 +96,17 @@ struct SimulationRoutes {
             let events = try await gateway.store.chargeEvents(chargeID: id).map { EventView(kind: $0.kind, detail: $0.detail, at: $0.at) }
             return try Reply(encoding: SimChargeView(charge: ChargeView(charge, voucher: voucher, policy: policy), otp: charge.otp, events: events))
         }
+        sim.get("charges/:id/timeline") { _, context in
+            let id = try context.parameters.require("id")
+            let (charge, voucher) = try await gateway.charge(platform: nil, id: id)
+            let events = try await gateway.store.chargeEvents(chargeID: id).map { EventView(kind: $0.kind, detail: $0.detail, at: $0.at) }
+            var deliveries: [DeliveryView] = []
+            for d in try await gateway.store.deliveries(chargeID: id) {
+                deliveries.append(DeliveryView(d, attempts: try await gateway.store.deliveryAttempts(deliveryID: d.id)))
+            }
+            return try Reply(encoding: TimelineView(charge: ChargeView(charge, voucher: voucher, policy: policy), events: events, deliveries: deliveries))
+        }
+        DeliveryRoutes(gateway: gateway).register(on: sim)
         sim.get("vouchers/:code") { _, context in
             guard let v = try await gateway.store.voucher(.code(try context.parameters.require("code"))) else { throw GatewayError(.unknownVoucher) }
             return try Reply(encoding: VoucherView(v))

@@ -5,6 +5,8 @@ struct CredentialsView: Codable {
     struct PlatformCredential: Codable {
         var platformId: String
         var secret: String
+        /// Standard Webhooks signing secret (`whsec_…`) of the platform's webhooks.
+        var webhookSecret: String
     }
     struct ProviderCredential: Codable {
         var providerId: String

@@ -1,0 +1,22 @@
+import Foundation
+import PrakerjaCore
+
+struct AttemptView: Codable {
+    var number: Int
+    var at: Date
+    var result: String
+    var httpStatus: Int?
+    var detail: String
+    var latencyMs: Int?
+    var nextAttemptAt: Date?
+
+    init(_ a: DeliveryAttempt) {
+        number = a.number
+        at = a.at
+        result = a.result.rawValue
+        httpStatus = a.httpStatus
+        detail = a.detail
+        latencyMs = a.latencyMilliseconds
+        nextAttemptAt = a.nextAttemptAt
+    }
+}
