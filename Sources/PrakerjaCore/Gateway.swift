@@ -14,6 +14,10 @@ public struct Gateway: Sendable {
         public var startTime: Date
         /// When failed deliveries are tried again.
         public var retrySchedule: RetrySchedule = .xendit
+        /// Injected failures; magic card numbers fire theirs whatever the plan.
+        public var faults: FaultPlan = .none
+        /// How long a charge may stay debited without a voucher before reconciliation repairs it (business time).
+        public var reconcileAfter: TimeInterval = 15 * 60
 
         public init(
             rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), seed: UInt64 = 21, participants: Int = 1000,
@@ -55,11 +59,13 @@ public struct Gateway: Sendable {
         self.configuration = configuration
         self.entropy = EntropySource(seed: configuration.seed)
         self.purchases = PurchaseFlow(
-            catalog: catalog, rules: configuration.rules, policy: configuration.policy, entropy: entropy, schedule: configuration.retrySchedule
+            catalog: catalog, rules: configuration.rules, policy: configuration.policy, entropy: entropy, schedule: configuration.retrySchedule,
+            faults: configuration.faults
         )
         self.training = TrainingFlow(catalog: catalog, rules: configuration.rules, delivery: purchases.delivery)
         self.delivery = DeliveryEngine(
-            store: store, clock: clock, flow: purchases.delivery, catalog: catalog, transport: webhookTransport, wallClock: wallClock
+            store: store, clock: clock, flow: purchases.delivery, catalog: catalog, transport: webhookTransport, wallClock: wallClock,
+            faults: configuration.faults
         )
     }
 
@@ -232,6 +238,7 @@ public struct Gateway: Sendable {
     public func advanceClock(by seconds: TimeInterval) async throws -> Date {
         guard seconds >= 0, seconds.isFinite else { throw GatewayError(.clockCannotRewind) }
         try await delivery.advance(to: clock.now() + seconds)
+        if try await !reconcile().isEmpty { try await delivery.runDue() }
         let now = clock.now()
         let rules = rules
         for card in try await store.overdueParticipantCards(acceptedBefore: now - rules.firstPurchaseWindow) {
@@ -255,6 +262,19 @@ public struct Gateway: Sendable {
         let again = try await store.redeliver(ids: ids, createdIn: createdIn, statuses: statuses, platformID: platformID, now: clock.now())
         await delivery.wake()
         return again
+    }
+
+    /// Repairs every charge debited without a voucher for at least `after` (business time) — the
+    /// reconciliation job — with exactly one voucher or one refund each. Idempotent.
+    @discardableResult
+    public func reconcile(after: TimeInterval? = nil) async throws -> [(chargeID: String, repair: PurchaseFlow.Repair)] {
+        let flow = purchases
+        var repaired: [(chargeID: String, repair: PurchaseFlow.Repair)] = []
+        for id in try await store.chargesPaidWithoutVoucher(paidBefore: clock.now() - (after ?? configuration.reconcileAfter)) {
+            if let repair = try await store.withCharge(id: id, now: clock.now(), { ws in flow.reconcile(&ws) }) { repaired.append((id, repair)) }
+        }
+        if !repaired.isEmpty { await delivery.wake() }
+        return repaired
     }
 
     /// Empties the store and starts over: clock at `startTime`, the seeded population again.

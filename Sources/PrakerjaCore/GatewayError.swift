@@ -67,6 +67,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case trainingAlreadyRated = "TRAINING_ALREADY_RATED"
         case voucherNotActive = "VOUCHER_NOT_ACTIVE"
         case clockCannotRewind = "CLOCK_CANNOT_REWIND"
+        // Injected faults
+        case simulatedCrash = "SIMULATED_CRASH"
 
         public var status: Int {
             switch self {
@@ -77,6 +79,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .missingCredentials, .unknownPlatform, .invalidSignature, .staleTimestamp, .replayedRequest: 401
             case .idempotencyKeyInUse, .duplicateOrder, .chargeAlreadyPaid, .duplicateParticipant: 409
             case .otpResendTooSoon, .otpDailyLimit: 429
+            case .simulatedCrash: 503
             case .idempotencyKeyReused, .participantRevoked, .firstPurchaseDeadlinePassed, .nextPurchaseDeadlinePassed,
                 .videosNotWatched, .previousTrainingUnfinished, .insufficientBalance, .courseNotSoldOnPlatform,
                 .accountBoundToOtherCard, .cardBoundToOtherAccount, .blacklisted, .otpInvalid, .otpExpired, .otpLocked,
@@ -131,6 +134,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .trainingAlreadyRated: "The training was already rated."
             case .voucherNotActive: "The voucher was cancelled or refunded."
             case .clockCannotRewind: "Virtual time only moves forward."
+            case .simulatedCrash: "The gateway stopped after the debit and before the voucher (injected fault); reconciliation will repair the charge."
             }
         }
     }

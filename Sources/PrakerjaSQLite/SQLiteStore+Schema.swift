@@ -166,7 +166,7 @@ extension SQLiteStore {
                         delivery_id TEXT NOT NULL REFERENCES deliveries (id),
                         number INTEGER NOT NULL,
                         at INTEGER NOT NULL,
-                        result TEXT NOT NULL CHECK (result IN ('delivered', 'failed', 'disabled')),
+                        result TEXT NOT NULL CHECK (result IN ('delivered', 'failed', 'disabled', 'delayed')),
                         http_status INTEGER,
                         detail TEXT NOT NULL,
                         latency_ms INTEGER,

@@ -368,6 +368,15 @@ public struct SQLiteStore: GatewayStore {
         }
     }
 
+    public func chargesPaidWithoutVoucher(paidBefore: Date) async throws -> [String] {
+        try await writer.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT id FROM charges WHERE status = 'paid' AND voucher_code IS NULL AND paid_at <= ? ORDER BY paid_at, id",
+                arguments: [paidBefore.millisecondsSince1970]
+            )
+        }
+    }
+
     // MARK: Webhook endpoints
 
     public func webhookEndpoints() async throws -> [WebhookEndpoint] {

@@ -111,7 +111,7 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
             case .invalidField: self = .invalidRequest
             case .invalidJSON, .bodyTooLarge, .notFound, .methodNotAllowed, .missingCredentials, .unknownPlatform, .invalidSignature,
                 .staleTimestamp, .replayedRequest, .duplicateOrder, .duplicateParticipant, .trainingNotRedeemed, .trainingNotCompleted,
-                .trainingAlreadyRated, .voucherNotActive, .clockCannotRewind, .unknownDelivery, .unknownPlatformID:
+                .trainingAlreadyRated, .voucherNotActive, .clockCannotRewind, .unknownDelivery, .unknownPlatformID, .simulatedCrash:
                 self = .platformError
             case .idempotencyKeyReused, .idempotencyKeyInUse: self = .idempotencyConflict
             case .unknownCard: self = .unknownCard

@@ -8,6 +8,8 @@ public struct DeliveryAttempt: Codable, Sendable, Equatable {
         case failed
         /// The endpoint said it is gone (410): no more attempts until it is configured again.
         case disabled
+        /// Held back by an injected delay; it goes out at `nextAttemptAt`.
+        case delayed
     }
 
     public var deliveryID: String

@@ -16,13 +16,16 @@ public actor DeliveryEngine {
     /// Real time, for `webhook-timestamp` (receivers check it against their own clocks).
     let wallClock: any TimeSource
     let timeout: Duration
+    /// Injected failures of the e-mail and webhook channels.
+    let faults: FaultPlan
     private var waiter: CheckedContinuation<Void, Never>?
     private var woken = false
 
     public init(
         store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
-        wallClock: any TimeSource, timeout: Duration = .seconds(10)
+        wallClock: any TimeSource, timeout: Duration = .seconds(10), faults: FaultPlan = .none
     ) {
+        self.faults = faults
         self.store = store
         self.clock = clock
         self.flow = flow
@@ -99,6 +102,15 @@ public actor DeliveryEngine {
     /// One attempt; false when another runner had already made it.
     private func attempt(_ delivery: Delivery) async throws -> Bool {
         let now = clock.now()
+        let number = delivery.attempts + 1
+        let card = try await store.charge(id: delivery.chargeID)?.cardNumber ?? ""
+        var fired: [ChargeEvent] = []
+        let faults = faults
+        func fires(_ fault: Fault, _ what: String) -> Bool {
+            guard faults.fires(fault, chargeID: delivery.chargeID, cardNumber: card, attempt: number) else { return false }
+            fired.append(ChargeEvent(chargeID: delivery.chargeID, kind: "fault", detail: "\(fault.rawValue): \(what)", at: now))
+            return true
+        }
         var outbox: [OutboxMessage] = []
         var latency: Duration?
         let outcome: DeliveryFlow.Outcome
@@ -106,27 +118,54 @@ public actor DeliveryEngine {
         case .page:
             outcome = .delivered(httpStatus: nil, detail: "shown on the transaction page")
         case .email:
-            if let email = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) {
-                outbox.append(
-                    OutboxMessage(
-                        channel: .email, participantID: delivery.participantID, recipient: email.to, subject: email.subject, body: email.body,
-                        chargeID: delivery.chargeID, createdAt: now
-                    )
-                )
-                outcome = .delivered(httpStatus: nil, detail: "to \(email.to)")
-            } else {
+            guard let email = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) else {
                 outcome = .disabled(httpStatus: nil, detail: "the e-mail could not be read back from its delivery")
+                break
+            }
+            if number == 1, fires(.emailDelayed, "the voucher e-mail is held back \(Int(faults.emailDelay / 60)) min") {
+                outcome = .deferred(detail: "held back by an injected delay", until: now + faults.emailDelay)
+            } else if fires(.emailLost, "the voucher e-mail to \(email.to) was lost on the way") {
+                outcome = .delivered(httpStatus: nil, detail: "handed over for \(email.to), never arrived")
+            } else {
+                var to = email.to
+                if fires(.emailStaleAddress, "sent to the participant's old address") { to = Self.staleAddress(email.to) }
+                let message = OutboxMessage(
+                    channel: .email, participantID: delivery.participantID, recipient: to, subject: email.subject, body: email.body,
+                    chargeID: delivery.chargeID, createdAt: now
+                )
+                outbox = fires(.emailDuplicated, "the voucher e-mail arrives twice") ? [message, message] : [message]
+                outcome = .delivered(httpStatus: nil, detail: "to \(to)" + (outbox.count > 1 ? ", twice" : ""))
             }
         case .webhook:
-            (outcome, latency) = await sendWebhook(delivery)
+            if fires(.webhookServerError, "attempt \(number) answered 503 before reaching the platform") {
+                outcome = .failed(httpStatus: 503, detail: "HTTP 503 (injected)", retryAfter: nil)
+            } else if fires(.webhookTimeout, "attempt \(number) timed out before reaching the platform") {
+                outcome = .failed(httpStatus: nil, detail: "timed out (injected)", retryAfter: nil)
+            } else {
+                var sent: DeliveryFlow.Outcome
+                (sent, latency) = await sendWebhook(delivery)
+                if case .delivered = sent, fires(.webhookReset, "attempt \(number) reached the platform, then the connection was reset") {
+                    sent = .failed(httpStatus: nil, detail: "connection reset after the platform got it (injected)", retryAfter: nil)
+                } else if case .delivered(let status, let detail) = sent, fires(.webhookDuplicated, "the webhook is sent twice") {
+                    _ = await sendWebhook(delivery)
+                    sent = .delivered(httpStatus: status, detail: detail + ", sent twice (injected)")
+                }
+                outcome = sent
+            }
         }
         var updated = delivery
         let (attempt, events) = flow.record(&updated, outcome, at: now, latency: latency)
-        let recorded = try await store.recordAttempt(updated, attempt, outbox: outbox, events: events)
+        let recorded = try await store.recordAttempt(updated, attempt, outbox: outbox, events: fired + events)
         if recorded, case .disabled(let status, _) = outcome, status == 410 {
             try await store.disableWebhookEndpoint(platformID: delivery.platformID, now: now)
         }
         return recorded
+    }
+
+    /// The address a participant used before: `budi.santoso.7@mail.example.id` → `budi.santoso.7@old-mail.example.id`.
+    static func staleAddress(_ address: String) -> String {
+        guard let at = address.firstIndex(of: "@") else { return "old." + address }
+        return String(address[..<at]) + "@old-" + String(address[address.index(after: at)...])
     }
 
     private func sendWebhook(_ delivery: Delivery) async -> (DeliveryFlow.Outcome, Duration?) {

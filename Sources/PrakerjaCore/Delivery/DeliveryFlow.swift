@@ -18,6 +18,8 @@ public struct DeliveryFlow: Sendable {
         case failed(httpStatus: Int?, detail: String, retryAfter: TimeInterval?)
         /// The endpoint is gone (410) or not configured: no more attempts.
         case disabled(httpStatus: Int?, detail: String)
+        /// Held back until `until` (an injected delay); not a failure.
+        case deferred(detail: String, until: Date)
     }
 
     /// The stable ids of an event and of its delivery on a channel.
@@ -92,6 +94,10 @@ public struct DeliveryFlow: Sendable {
         case .disabled(let status, let detail):
             (attempt.result, attempt.httpStatus, attempt.detail) = (.disabled, status, detail)
             exhaust(&delivery, "attempt \(number): \(detail)", event)
+        case .deferred(let detail, let until):
+            (attempt.result, attempt.detail, attempt.nextAttemptAt) = (.delayed, detail, until)
+            delivery.nextAttemptAt = until
+            event("\(delivery.channel.rawValue)_delayed", "\(what): \(detail); goes out at \(Timestamps.iso8601(until))")
         }
         delivery.lastOutcome = attempt.detail
         return (attempt, events)

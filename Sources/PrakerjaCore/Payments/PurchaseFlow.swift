@@ -13,13 +13,19 @@ public struct PurchaseFlow: Sendable {
     public let entropy: EntropySource
     /// Queues the events a charge's changes cause (webhooks, the voucher e-mail).
     public let delivery: DeliveryFlow
+    /// Injected failures (a crash between debit and voucher).
+    public let faults: FaultPlan
 
-    public init(catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), entropy: EntropySource, schedule: RetrySchedule = .xendit) {
+    public init(
+        catalog: Catalog, rules: RulesProfile, policy: PaymentPolicy = PaymentPolicy(), entropy: EntropySource, schedule: RetrySchedule = .xendit,
+        faults: FaultPlan = .none
+    ) {
         self.catalog = catalog
         self.rules = rules
         self.policy = policy
         self.entropy = entropy
         self.delivery = DeliveryFlow(schedule: schedule, entropy: entropy)
+        self.faults = faults
     }
 
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
@@ -130,19 +136,31 @@ public struct PurchaseFlow: Sendable {
 
         // Pay: debit, voucher, e-mail. All in this one transaction.
         ws.move(.debit, charge.amount, chargeID: charge.id)
-        let voucher = newVoucher(for: charge, course: course, now: ws.now)
         charge.status = .paid
         charge.paidAt = ws.now
+        ws.charge = charge
+        if ws.participant.firstPurchaseAt == nil { ws.participant.firstPurchaseAt = ws.now }
+        ws.record("paid", "debited Rp \(charge.amount), balance Rp \(ws.participant.balance)")
+        // The voucher e-mail and the webhooks are delivered after the commit, by the delivery engine.
+        delivery.emit(&ws, .chargePaid)
+        if faults.fires(.crashBeforeVoucher, chargeID: charge.id, cardNumber: charge.cardNumber) {
+            ws.record("fault", "\(Fault.crashBeforeVoucher.rawValue): the gateway stopped after the debit, before the voucher")
+            return .failure(GatewayError(.simulatedCrash))
+        }
+        issueVoucher(&ws, course: course)
+        return .success(ws.charge!)
+    }
+
+    /// Issues the voucher of a paid charge, with its e-mail and webhooks.
+    private func issueVoucher(_ ws: inout Workspace, course: Course) {
+        guard var charge = ws.charge else { return }
+        let voucher = newVoucher(for: charge, course: course, now: ws.now)
         charge.voucherCode = voucher.code
         ws.charge = charge
         ws.insert(voucher)
         ws.participant.openVoucherCode = voucher.code
-        if ws.participant.firstPurchaseAt == nil { ws.participant.firstPurchaseAt = ws.now }
-        ws.record("paid", "debited Rp \(charge.amount), balance Rp \(ws.participant.balance)")
         ws.record("voucher_issued", "\(voucher.code) redeem \(voucher.redeemCode)")
         let platformName = catalog.platform(charge.platformID)?.name ?? charge.platformID
-        // The voucher e-mail and the webhooks are delivered after the commit, by the delivery engine.
-        delivery.emit(&ws, .chargePaid)
         let email = EmailMessage(
             to: ws.participant.email, subject: "Kode voucher pelatihan: \(course.title)",
             body: """
@@ -155,7 +173,33 @@ public struct PurchaseFlow: Sendable {
                 """
         )
         delivery.emit(&ws, .voucherIssued, email: email)
-        return .success(charge)
+    }
+
+    // MARK: Reconciliation
+
+    /// What reconciliation did to a charge that was debited without a voucher.
+    public enum Repair: String, Codable, Sendable {
+        case voucherIssued = "voucher_issued"
+        case refunded
+    }
+
+    /// Repairs a charge debited without a voucher with exactly one voucher — or, when the participant can no
+    /// longer take that training (revoked, or another training open meanwhile), exactly one refund. Nil, and
+    /// no change, for any other charge, so running it again is harmless.
+    public func reconcile(_ ws: inout Workspace) -> Repair? {
+        guard var charge = ws.charge, charge.status == .paid, charge.voucherCode == nil, ws.voucher == nil else { return nil }
+        if let course = catalog.course(charge.courseID), ws.participant.status == .active, ws.participant.openVoucherCode == nil {
+            ws.record("reconciled", "debited without a voucher: voucher issued")
+            issueVoucher(&ws, course: course)
+            return .voucherIssued
+        }
+        charge.status = .refunded
+        charge.refundedAt = ws.now
+        ws.charge = charge
+        ws.move(.refund, charge.amount, chargeID: charge.id)
+        ws.record("reconciled", "debited without a voucher, and the participant cannot take this training now: refunded Rp \(charge.amount)")
+        delivery.emit(&ws, .chargeRefunded)
+        return .refunded
     }
 
     /// Checks an OTP's format (before any store is touched).

@@ -37,5 +37,6 @@ public struct EntropySource: Sendable, Hashable {
         case voucher
         case event
         case delivery
+        case fault
     }
 }

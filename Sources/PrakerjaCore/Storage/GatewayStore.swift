@@ -71,6 +71,9 @@ public protocol GatewayStore: Sendable {
     /// `statuses`. Returns the deliveries made due.
     func redeliver(ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?, now: Date) async throws -> [Delivery]
 
+    /// Ids of charges debited without a voucher (a crash between the two), paid at or before `paidBefore`.
+    func chargesPaidWithoutVoucher(paidBefore: Date) async throws -> [String]
+
     // MARK: Webhook endpoints
     func webhookEndpoints() async throws -> [WebhookEndpoint]
     /// Sets (or, with nil, removes) a platform's endpoint; a set endpoint is enabled.
