@@ -19,14 +19,18 @@ enum Audit {
             GROUP BY p.id HAVING p.initial_balance - p.balance != moved OR p.balance < 0
             """
         ) { "card \($0["card_number"] as String): initial \($0["initial_balance"] as Int64) − balance \($0["balance"] as Int64) ≠ ledger \($0["moved"] as Int64)" }
-        // Every paid or refunded charge: exactly one voucher and exactly one debit.
+        // Every debit is matched by exactly one voucher or one refund: a paid charge has exactly one voucher
+        // and one debit; a refunded one one debit and at most one voucher, no longer active (a charge debited
+        // without a voucher and repaired by a refund has none).
         try check(
             """
-            SELECT c.id, (SELECT COUNT(*) FROM vouchers v WHERE v.charge_id = c.id) AS vouchers,
+            SELECT c.id, c.status, (SELECT COUNT(*) FROM vouchers v WHERE v.charge_id = c.id) AS vouchers,
+                (SELECT COUNT(*) FROM vouchers v WHERE v.charge_id = c.id AND v.status = 'active') AS active,
                 (SELECT COUNT(*) FROM ledger l WHERE l.charge_id = c.id AND l.kind = 'debit') AS debits
-            FROM charges c WHERE c.status IN ('paid', 'refunded') AND (vouchers != 1 OR debits != 1)
+            FROM charges c
+            WHERE (c.status = 'paid' AND (vouchers != 1 OR debits != 1)) OR (c.status = 'refunded' AND (vouchers > 1 OR active != 0 OR debits != 1))
             """
-        ) { "charge \($0["id"] as String): \($0["vouchers"] as Int) vouchers and \($0["debits"] as Int) debits (want 1 and 1)" }
+        ) { "charge \($0["id"] as String) (\($0["status"] as String)): \($0["vouchers"] as Int) vouchers (\($0["active"] as Int) active) and \($0["debits"] as Int) debits" }
         // A refunded charge has exactly one refund; any other charge has none.
         try check(
             """

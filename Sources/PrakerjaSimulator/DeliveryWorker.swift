@@ -3,7 +3,8 @@ import PrakerjaCore
 import ServiceLifecycle
 
 /// Runs the delivery engine while the simulator serves: attempts are made as they fall due in business
-/// time (which flows with real time in `serve`), and at once when a payment or a redelivery wakes it.
+/// time (which flows with real time in `serve`), and at once when a payment or a redelivery wakes it; and
+/// the reconciliation job, which repairs charges debited without a voucher once they are overdue.
 /// Tests and scenarios do not need it: they move business time themselves (`Gateway.advanceClock`).
 public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
     let gateway: Gateway
@@ -25,6 +26,7 @@ public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
             while !Task.isCancelled {
                 do {
                     try await engine.runDue()
+                    try await gateway.reconcile()
                 } catch {
                     logger.error("delivery run failed", metadata: ["error": "\(error)"])
                 }

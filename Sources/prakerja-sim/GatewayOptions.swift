@@ -26,8 +26,15 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Delays between delivery attempts, in business time (s, m, h, d), e.g. 15m,45m,2h,6h,12h,24h.")
     var retrySchedule: String = RetrySchedule.xendit.description
 
+    @Option(help: "Injected failures with their probabilities, e.g. 'email.lost=0.02,webhook.5xx=0.1' (see the README's fault table).")
+    var faults: String = ""
+
+    @Option(help: "Seed of the fault pattern: the same seed and requests give the same failures.")
+    var faultSeed: UInt64 = 1
+
     func validate() throws {
         guard (0...1_000_000).contains(participants) else { throw ValidationError("--participants must be between 0 and 1000000") }
+        do { _ = try FaultPlan(parsing: faults, seed: faultSeed) } catch { throw ValidationError("--faults: \(error.message)") }
         guard RetrySchedule(parsing: retrySchedule) != nil else {
             throw ValidationError("--retry-schedule must be delays such as 15m,45m,2h (units s, m, h, d), not '\(retrySchedule)'")
         }
@@ -36,6 +43,7 @@ struct GatewayOptions: ParsableArguments {
     var configuration: Gateway.Configuration {
         var configuration = Gateway.Configuration(rules: .named(rules), seed: seed, participants: participants)
         configuration.retrySchedule = RetrySchedule(parsing: retrySchedule) ?? .xendit
+        configuration.faults = (try? FaultPlan(parsing: faults, seed: faultSeed)) ?? .none
         return configuration
     }
 

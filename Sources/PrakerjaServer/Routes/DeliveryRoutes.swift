@@ -15,12 +15,38 @@ struct DeliveryRoutes {
         var statuses: [String]?
         var platform: String?
     }
+    struct ReconciledView: Codable {
+        struct Item: Codable {
+            var chargeId: String
+            var repair: String
+        }
+        var repaired: [Item]
+    }
+    struct FaultsView: Codable {
+        var plan: [String: Double]
+        var seed: UInt64
+        var emailDelaySeconds: Double
+        var magicCardSuffixes: [String: String]
+        init(_ plan: FaultPlan) {
+            self.plan = Dictionary(uniqueKeysWithValues: plan.probabilities.map { ($0.key.rawValue, $0.value) })
+            seed = plan.seed
+            emailDelaySeconds = plan.emailDelay
+            magicCardSuffixes = FaultPlan.magicCardSuffixes.mapValues(\.rawValue)
+        }
+    }
     struct RedeliveredView: Codable {
         var count: Int
         var deliveries: [DeliveryView]
     }
 
     func register<Context: RequestContext>(on sim: RouterGroup<Context>) {
+        sim.post("reconcile") { _, _ in
+            let repaired = try await gateway.reconcile(after: 0)
+            return try Reply(encoding: ReconciledView(repaired: repaired.map { .init(chargeId: $0.chargeID, repair: $0.repair.rawValue) }))
+        }
+        sim.get("faults") { _, _ in
+            try Reply(encoding: FaultsView(gateway.configuration.faults))
+        }
         sim.get("webhooks") { _, _ in
             try Reply(encoding: try await gateway.store.webhookEndpoints().map { view($0) })
         }

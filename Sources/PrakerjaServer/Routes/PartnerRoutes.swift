@@ -83,7 +83,8 @@ struct PartnerRoutes {
         let claim = IdempotencyClaim<Outcome>(platformID: platform.id, key: key, fingerprint: Hex.encode(hasher.finalize())) { outcome in
             switch outcome {
             case .success(let value): (try? Reply(status: status, encoding: render(value))).map { StoredResponse(status: Int($0.status.code), body: $0.body) }
-            case .failure(let error) where error.httpStatus == 429: nil
+            // Rate limits are retried, not replayed; a (simulated) crash answers nothing worth keeping.
+            case .failure(let error) where error.httpStatus == 429 || error.httpStatus >= 500: nil
             case .failure(let error): (try? JSON.encode(ErrorBody(error))).map { StoredResponse(status: error.httpStatus, body: $0) }
             }
         }
