@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "PrakerjaSimulator",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaPlatforms",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaPlatforms", "PrakerjaClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
