@@ -54,6 +54,13 @@ check python3 scripts/e2e/restart_storm.py "$bin" "$work"
 # Webhooks: Standard Webhooks signatures checked by the standardwebhooks library, retries across kill -9 in
 #    business time, de-duplication by webhook-id.
 check .build-venv/bin/python scripts/e2e/webhook_delivery.py "$bin" "$work"
+# Reproduce and replay with the real binary: every scenario is listed, one runs on all seven platforms as its file
+#    says, a recorded trace replays identically, and a changed retry interval is caught as a divergence.
+check sh -c "\"$bin\" reproduce --list | grep -c '^[a-z]' | grep -qx 15"
+check "$bin" reproduce debit-without-voucher --platform all
+check "$bin" reproduce webhook-5xx-then-success --platform sekolahmu --trace "$work/trace.json"
+check "$bin" replay "$work/trace.json"
+check sh -c "! \"$bin\" replay \"$work/trace.json\" --retry-schedule 20m,45m,2h,6h,12h,24h"
 # A port already in use: a clear message and exit status 2, not a hang.
 check python3 scripts/e2e/port_in_use.py "$bin" "$work"
 
