@@ -36,14 +36,16 @@ public struct ScenarioRunner: Sendable {
             probabilities[fault] = p
         }
         configuration.faults = FaultPlan(probabilities: probabilities, seed: seed)
-        let receiver = ScenarioReceiver(scenario.receiver, clock: clock)
+        let receiver = ScenarioReceiver(scenario.receiver, clock: clock, forward: HTTPWebhookTransport(http: http))
         let gateway = Gateway(
             catalog: catalog, store: try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path), clock: clock,
             configuration: configuration, webhookTransport: receiver
         )
         try await gateway.start()
-        if scenario.receiver != nil {
-            _ = try await gateway.setWebhookEndpoint(platformID: platform, url: "http://127.0.0.1:9/\(platform)/webhooks")
+        // A platform that takes webhooks gets them at its storefront (SimulationServices subscribes it); another
+        // platform gets them at a stand-in endpoint when the scenario gives it a receiver.
+        if scenario.receiver != nil, PlatformRegistry.dialect(platform)?.delivery != .webhook {
+            _ = try await gateway.setWebhookEndpoint(platformID: platform, url: ScenarioReceiver.standIn + "\(platform)/webhooks")
         }
         let result = Mutex<Trace?>(nil)
         let services = SimulationServices(platforms: [platform], logger: logger, deliverInBackground: false)

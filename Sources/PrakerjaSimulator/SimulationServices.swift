@@ -91,7 +91,7 @@ public struct SimulationServices: Sendable {
             let gatewayURL = "http://\(host):\(port)"
             let storefrontHost = StorefrontHost(
                 catalog: gateway.catalog, gatewayURL: externalGateway ?? gatewayURL, http: http, store: storefrontStore, wallClock: wallClock,
-                gatewayTimeout: storefrontGatewayTimeout, only: platforms
+                gatewayTimeout: storefrontGatewayTimeout, only: platforms, webhooksFromGateway: externalGateway == nil
             )
             let expected = storefrontHost.storefronts.count
             let endpoints = AsyncStream.makeStream(of: StorefrontHost.Endpoint.self)
@@ -121,6 +121,7 @@ public struct SimulationServices: Sendable {
             }
             let order = PlatformRegistry.platformIDs
             running.storefronts.sort { (order.firstIndex(of: $0.platformID) ?? 0) < (order.firstIndex(of: $1.platformID) ?? 0) }
+            if externalGateway == nil { try await subscribe(running.storefronts, to: gateway) }
             do {
                 try await ready(running)
             } catch {
@@ -143,6 +144,18 @@ public struct SimulationServices: Sendable {
                 }
             }
             if let failure { throw failure }
+        }
+    }
+
+    /// Points the gateway's webhooks for the webhook-delivery platforms at their built-in storefronts —
+    /// unless the platform's endpoint was set to somewhere else (`--webhook`, `PUT /sim/webhooks`), which
+    /// wins. An endpoint left by an earlier run's built-in storefront (on another port) is replaced.
+    private func subscribe(_ storefronts: [StorefrontHost.Endpoint], to gateway: Gateway) async throws {
+        let existing = try await gateway.store.webhookEndpoints()
+        for endpoint in storefronts where PlatformRegistry.dialect(endpoint.platformID)?.delivery == .webhook {
+            let current = existing.first { $0.platformID == endpoint.platformID }
+            guard current == nil || current!.url.hasSuffix(Storefront.webhookPath) else { continue }
+            _ = try await gateway.setWebhookEndpoint(platformID: endpoint.platformID, url: endpoint.baseURL + Storefront.webhookPath)
         }
     }
 }

@@ -52,7 +52,7 @@ struct Demo: Sendable {
         step("the participant reads OTP \(otp) from the SMS and confirms")
         let paid = try await adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: "demo-\(order.id)")
         var voucher = paid.voucher
-        if voucher == nil { step("paid; the voucher arrives later on this platform: poll the transaction page") }
+        if voucher == nil { step("paid; this platform learns the voucher later (by webhook, or by asking the gateway): open the transaction page until it shows") }
         var polls = 0
         while voucher == nil, polls < 100 {
             do {

@@ -32,9 +32,12 @@ struct PlatformHarness: Sendable {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prakerja-platform-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let world = try await TestWorld(store: try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path))
-        let storefronts = try SQLiteStorefrontStore(path: dir.appendingPathComponent("storefronts.sqlite").path)
         let wall = ManualTimeSource(Date(timeIntervalSince1970: 1_700_000_000))
+        let world = try await TestWorld(
+            store: try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path), webhookTransport: HTTPWebhookTransport(http: .shared),
+            wallClock: wall
+        )
+        let storefronts = try SQLiteStorefrontStore(path: dir.appendingPathComponent("storefronts.sqlite").path)
         var logger = Logger(label: "platform-test")
         logger.logLevel = .critical
         let services = SimulationServices(
@@ -85,9 +88,11 @@ struct PlatformHarness: Sendable {
         return try await adapter.requestOTP(account: account, orderID: order.id)
     }
 
-    /// The voucher from the transaction page (which brings a paid order up to date from the gateway).
+    /// The voucher from the transaction page, once the gateway made the deliveries that are due (the
+    /// `voucher.issued` webhook, for platforms that learn the voucher that way).
     func voucher(_ account: BuyerAccount, _ orderID: String) async throws -> BuyerVoucher {
-        try await adapter.voucher(account: account, orderID: orderID)
+        try await gateway.delivery.runDue()
+        return try await adapter.voucher(account: account, orderID: orderID)
     }
 
     /// A full purchase: order, OTP, confirm, voucher.

@@ -16,6 +16,9 @@ public protocol PlatformDialect: Sendable {
     static var errors: DialectErrorTable { get }
     /// How the storefront learns the voucher.
     static var delivery: VoucherDelivery { get }
+    /// Whether the storefront ignores a webhook whose `webhook-id` it has seen before (it always verifies
+    /// signatures; applying an event twice changes nothing either way).
+    static var deduplicatesWebhooks: Bool { get }
     /// How far a request's signed timestamp may stray from the storefront's clock; nil for dialects whose
     /// requests carry no timestamp.
     static var timestampTolerance: TimeInterval? { get }
@@ -42,6 +45,7 @@ public protocol PlatformDialect: Sendable {
 
 extension PlatformDialect {
     public static var timestampTolerance: TimeInterval? { nil }
+    public static var deduplicatesWebhooks: Bool { false }
 
     /// Default credentials: `<platform>-sim` and a secret derived from the platform's gateway secret, so a
     /// storefront and its adapter agree without any exchange, and each platform's differ.

@@ -12,7 +12,7 @@ import PrakerjaCore
 /// answer is "pending", the status endpoint shows the voucher once Pintaria has it.
 public enum Pintaria: PlatformDialect {
     public static let platformID = "pintaria"
-    public static let delivery = VoucherDelivery.polling
+    public static let delivery = VoucherDelivery.webhook
 
     public static let description = DialectDescription(
         platform: "Pintaria", borrowedFrom: "Midtrans Core API (Basic server key, status_code strings, signature_key)",

@@ -10,7 +10,9 @@ import PrakerjaCore
 /// authorisation answer says SUCCEEDED without it, the order page shows it once Sekolah.mu has it.
 public enum SekolahMu: PlatformDialect {
     public static let platformID = "sekolahmu"
-    public static let delivery = VoucherDelivery.polling
+    public static let delivery = VoucherDelivery.webhook
+    /// Xendit-style: a callback whose `webhook-id` was processed before is acknowledged and not applied again.
+    public static let deduplicatesWebhooks = true
 
     public static let description = DialectDescription(
         platform: "Sekolah.mu", borrowedFrom: "Xendit API (callback token, for-user-id, bare resources, UPPER_SNAKE error codes)",

@@ -56,6 +56,18 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                     """
             )
         }
+        migrator.registerMigration("storefront-v2-webhooks") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE webhook_receipts (
+                        platform_id TEXT NOT NULL,
+                        webhook_id TEXT NOT NULL,
+                        received_at INTEGER NOT NULL,
+                        PRIMARY KEY (platform_id, webhook_id)
+                    );
+                    """
+            )
+        }
         return migrator
     }
 
@@ -156,5 +168,14 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             )
         }
     }
-}
 
+    public func noteWebhook(platformID: String, webhookID: String, now: Date) async throws -> Bool {
+        try await writer.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO webhook_receipts (platform_id, webhook_id, received_at) VALUES (?, ?, ?)",
+                arguments: [platformID, webhookID, now.millisecondsSince1970]
+            )
+            return db.changesCount == 1
+        }
+    }
+}

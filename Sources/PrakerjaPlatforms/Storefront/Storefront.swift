@@ -29,8 +29,21 @@ public struct Storefront: Sendable {
         router.add(middleware: DialectErrorMiddleware(dialect: dialect, logger: logger))
         router.get("health") { _, _ in Reply(status: .ok, body: Array(#"{"status":"ok"}"#.utf8)) }
         dialect.registerRoutes(on: router, storefront: self)
+        if dialect.delivery == .webhook {
+            let engine = engine
+            router.post(RouterPath(Self.webhookPath)) { request, _ in
+                let body = try await Wire.body(request)
+                let h = request.headers
+                func header(_ name: String) -> String? { HTTPField.Name(name).flatMap { h[$0] } }
+                try await engine.receiveWebhook(id: header("webhook-id"), timestamp: header("webhook-timestamp"), signature: header("webhook-signature"), body: body)
+                return Reply(status: .noContent, body: [])
+            }
+        }
         return router
     }
+
+    /// Where a webhook-delivery storefront takes the gateway's webhooks.
+    public static let webhookPath = "/webhooks/prakerja"
 
     /// Checks HTTP Basic credentials against the client's id and secret.
     public func checkBasic(_ request: Request, user: String? = nil, password: String? = nil) throws(BuyerError) {

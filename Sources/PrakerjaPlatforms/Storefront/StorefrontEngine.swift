@@ -19,8 +19,15 @@ public struct StorefrontEngine: Sendable {
     let listing: [BuyerCourse]
     /// Gateway calls under an idempotency key that are running now.
     let inFlight = SingleFlight<GatewayClient.Response>()
+    /// A webhook-delivery platform whose gateway sends it webhooks learns the voucher only from them; one
+    /// paying through a gateway that does not (an external one) asks the gateway when its page is opened.
+    public let learnsVoucherByWebhook: Bool
 
-    public init(dialect: any PlatformDialect.Type, platform: Platform, catalog: Catalog, gateway: GatewayClient, store: any StorefrontStore, clock: any TimeSource) {
+    public init(
+        dialect: any PlatformDialect.Type, platform: Platform, catalog: Catalog, gateway: GatewayClient, store: any StorefrontStore, clock: any TimeSource,
+        webhooksFromGateway: Bool = false
+    ) {
+        self.learnsVoucherByWebhook = dialect.delivery == .webhook && webhooksFromGateway
         self.dialect = dialect
         self.platform = platform
         self.catalog = catalog
@@ -134,6 +141,43 @@ public struct StorefrontEngine: Sendable {
         return view(paid)
     }
 
+    // MARK: Webhooks from the gateway
+
+    /// A webhook from the gateway (Standard Webhooks): verified with the platform's `whsec_` secret against
+    /// real time, de-duplicated by `webhook-id` where the dialect does, then applied to the order it names.
+    public func receiveWebhook(id: String?, timestamp: String?, signature: String?, body: [UInt8]) async throws(BuyerError) {
+        guard let id, let timestamp, let signature,
+            StandardWebhooks.verify(
+                secret: StandardWebhooks.secret(for: platform), id: id, timestamp: timestamp, signatures: signature, body: body, now: clock.now()
+            )
+        else { throw BuyerError(.badCredentials, "the webhook's Standard Webhooks signature does not verify") }
+        let event: WebhookEvent
+        do { event = try JSONDecoder().decode(WebhookEvent.self, from: Data(body)) } catch {
+            throw BuyerError(.invalidRequest, "the webhook body is not an event {type, timestamp, data}")
+        }
+        if dialect.deduplicatesWebhooks, !(try await storage { try await store.noteWebhook(platformID: platform.id, webhookID: id, now: clock.now()) }) {
+            return  // seen before: acknowledged, not applied again
+        }
+        guard var order = try await storage({ try await store.order(platformID: platform.id, id: event.data.platformOrderID) }) else {
+            throw BuyerError(.unknownOrder, "no order \(event.data.platformOrderID)")
+        }
+        order.chargeID = event.data.chargeID
+        switch event.type {
+        case .chargePaid, .voucherRedeemed: order.status = .paid
+        case .voucherIssued:
+            order.status = .paid
+            if let code = event.data.voucherCode, let redeem = event.data.redeemCode, let invoice = event.data.invoiceCode,
+                let provider = catalog.course(event.data.courseID)?.providerID
+            {
+                order.voucher = StorefrontVoucher(code: code, redeemCode: redeem, invoiceCode: invoice, providerID: provider)
+            }
+        case .chargeExpired: order.status = .expired
+        case .chargeRefunded: order.status = .refunded
+        }
+        order.updatedAt = clock.now()
+        try await storage { [order] in try await store.save(order) }
+    }
+
     /// The transaction page: the stored order, brought up to date from the gateway once payment started.
     public func transaction(accountID: String, orderID: String) async throws(BuyerError) -> BuyerOrder {
         let order = try await order(accountID: accountID, id: orderID)
@@ -185,7 +229,7 @@ public struct StorefrontEngine: Sendable {
         guard let chargeID = order.chargeID else { return order }
         let charge: GatewayAPI.Charge = try await call(.GET, "/partner/v1/charges/\(chargeID)", body: nil, key: nil, expect: 200)
         var updated = order
-        apply(charge, to: &updated)
+        apply(charge, to: &updated, learnVoucher: !learnsVoucherByWebhook)
         updated.updatedAt = clock.now()
         try await storage { [updated] in try await store.save(updated) }
         if thenRefuse {

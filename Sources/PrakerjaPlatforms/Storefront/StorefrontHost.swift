@@ -22,13 +22,16 @@ public struct StorefrontHost: Sendable {
     /// adapters' timeout so a dead gateway is reported as such rather than as a dead platform.
     public init(
         catalog: Catalog, gatewayURL: String, http: HTTPClient, store: any StorefrontStore, wallClock: any TimeSource,
-        gatewayTimeout: TimeAmount = .seconds(10), only platformIDs: [String]? = nil
+        gatewayTimeout: TimeAmount = .seconds(10), only platformIDs: [String]? = nil, webhooksFromGateway: Bool = false
     ) {
         var gateway = GatewayClient(http: http, baseURL: gatewayURL, wallClock: wallClock)
         gateway.timeout = gatewayTimeout
         storefronts = PlatformRegistry.dialects.compactMap { dialect in
             guard platformIDs?.contains(dialect.platformID) ?? true, let platform = catalog.platform(dialect.platformID) else { return nil }
-            let engine = StorefrontEngine(dialect: dialect, platform: platform, catalog: catalog, gateway: gateway, store: store, clock: wallClock)
+            let engine = StorefrontEngine(
+                dialect: dialect, platform: platform, catalog: catalog, gateway: gateway, store: store, clock: wallClock,
+                webhooksFromGateway: webhooksFromGateway
+            )
             return Storefront(engine: engine, credentials: dialect.credentials(for: platform), wallClock: wallClock)
         }
     }

@@ -19,4 +19,7 @@ public protocol StorefrontStore: Sendable {
     /// Saves `order`. A paid or refunded order never goes back to an unpaid state, and a known voucher is
     /// never forgotten, whatever order concurrent saves arrive in.
     func save(_ order: StorefrontOrder) async throws
+
+    /// Notes that `platformID` received the webhook `webhookID`; false if it had been noted before.
+    func noteWebhook(platformID: String, webhookID: String, now: Date) async throws -> Bool
 }
