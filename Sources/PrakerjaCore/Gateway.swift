@@ -237,8 +237,17 @@ public struct Gateway: Sendable {
     /// instant, in order, then applies what the new time decides (revocations).
     public func advanceClock(by seconds: TimeInterval) async throws -> Date {
         guard seconds >= 0, seconds.isFinite else { throw GatewayError(.clockCannotRewind) }
-        try await delivery.advance(to: clock.now() + seconds)
-        if try await !reconcile().isEmpty { try await delivery.runDue() }
+        // Every delivery attempt and every repair of a charge debited without a voucher happens at its own instant.
+        let (store, after) = (store, configuration.reconcileAfter)
+        let gateway = self
+        try await delivery.advance(
+            to: clock.now() + seconds,
+            alsoDue: { target in
+                guard let id = try await store.chargesPaidWithoutVoucher(paidBefore: target - after).first else { return nil }
+                return try await store.charge(id: id)?.paidAt.map { $0 + after }
+            },
+            atEachStep: { _ = try await gateway.reconcileWithoutWaking() }
+        )
         let now = clock.now()
         let rules = rules
         for card in try await store.overdueParticipantCards(acceptedBefore: now - rules.firstPurchaseWindow) {
@@ -268,12 +277,17 @@ public struct Gateway: Sendable {
     /// reconciliation job — with exactly one voucher or one refund each. Idempotent.
     @discardableResult
     public func reconcile(after: TimeInterval? = nil) async throws -> [(chargeID: String, repair: PurchaseFlow.Repair)] {
+        let repaired = try await reconcileWithoutWaking(after: after)
+        if !repaired.isEmpty { await delivery.wake() }
+        return repaired
+    }
+
+    func reconcileWithoutWaking(after: TimeInterval? = nil) async throws -> [(chargeID: String, repair: PurchaseFlow.Repair)] {
         let flow = purchases
         var repaired: [(chargeID: String, repair: PurchaseFlow.Repair)] = []
         for id in try await store.chargesPaidWithoutVoucher(paidBefore: clock.now() - (after ?? configuration.reconcileAfter)) {
             if let repair = try await store.withCharge(id: id, now: clock.now(), { ws in flow.reconcile(&ws) }) { repaired.append((id, repair)) }
         }
-        if !repaired.isEmpty { await delivery.wake() }
         return repaired
     }
 

@@ -28,7 +28,9 @@ enum Audit {
                 (SELECT COUNT(*) FROM vouchers v WHERE v.charge_id = c.id AND v.status = 'active') AS active,
                 (SELECT COUNT(*) FROM ledger l WHERE l.charge_id = c.id AND l.kind = 'debit') AS debits
             FROM charges c
-            WHERE (c.status = 'paid' AND (vouchers != 1 OR debits != 1)) OR (c.status = 'refunded' AND (vouchers > 1 OR active != 0 OR debits != 1))
+            WHERE (c.status = 'paid' AND (vouchers != 1 OR debits != 1))
+                OR (c.status = 'refunded' AND (vouchers > 1 OR active != 0 OR debits != 1
+                    OR (vouchers = 0 AND NOT EXISTS (SELECT 1 FROM charge_events e WHERE e.charge_id = c.id AND e.kind = 'reconciled'))))
             """
         ) { "charge \($0["id"] as String) (\($0["status"] as String)): \($0["vouchers"] as Int) vouchers (\($0["active"] as Int) active) and \($0["debits"] as Int) debits" }
         // A refunded charge has exactly one refund; any other charge has none.

@@ -159,7 +159,7 @@ extension SQLiteStore {
                         UNIQUE (event_id, channel),
                         CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
                     );
-                    CREATE INDEX deliveries_due ON deliveries (next_attempt_at, id) WHERE status = 'pending';
+                    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
                     CREATE INDEX deliveries_charge ON deliveries (charge_id);
                     CREATE INDEX deliveries_created ON deliveries (created_at);
                     CREATE TABLE delivery_attempts (

@@ -273,7 +273,7 @@ public struct SQLiteStore: GatewayStore {
         try await writer.read { db in
             try Row.fetchAll(
                 db.cachedStatement(
-                    sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT ?"
+                    sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?"
                 ),
                 arguments: [until.millisecondsSince1970, limit]
             ).map(Rows.delivery)

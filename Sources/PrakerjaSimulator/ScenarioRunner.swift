@@ -260,7 +260,10 @@ private struct Play {
         check("voucher.issued delivery status", e.webhookStatus, issuedWebhook?.status.rawValue ?? "none")
         var remaining = steps.map(\.outcome)[...]
         for wanted in e.outcomes ?? [] {
-            if let i = remaining.firstIndex(where: { $0.contains(wanted) }) { remaining = remaining[(i + 1)...] } else { unmet.append("no step outcome \"\(wanted)\" (in order)") }
+            let matches = { (outcome: String) in
+                outcome == wanted || outcome.hasPrefix(wanted + ",") || outcome.hasPrefix(wanted + " ") || outcome.hasSuffix(": " + wanted)
+            }
+            if let i = remaining.firstIndex(where: matches) { remaining = remaining[(i + 1)...] } else { unmet.append("no step outcome \"\(wanted)\" (in order)") }
         }
         for kind in e.timeline ?? [] where !ordered.contains(where: { $0.kind == kind }) { unmet.append("no \"\(kind)\" on the timeline") }
         return Trace(

@@ -41,7 +41,7 @@ struct PlatformHarness: Sendable {
         var logger = Logger(label: "platform-test")
         logger.logLevel = .critical
         let services = SimulationServices(
-            externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(1), logger: logger,
+            externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(5), logger: logger,
             deliverInBackground: false
         )
         try await services.run(gateway: world.gateway, storefrontStore: storefronts, http: .shared, stopAfterReady: true) { running in

@@ -42,6 +42,15 @@ import Testing
         #expect(trace.unmet.isEmpty, "\(scenario) on \(platform):\n\(trace.text)")
     }
 
+    /// Other seeds give other ids (and so other orders of hash-derived things): the scenarios must not depend on them.
+    @Test(arguments: scenarios.map(\.name), [UInt64(2), 5, 7])
+    func everyScenarioHoldsForOtherSeeds(scenario: String, seed: UInt64) async throws {
+        for platform in ["tokopedia", "pintaria"] {
+            let trace = try await Self.runner.run(try Self.named(scenario), platform: platform, seed: seed)
+            #expect(trace.unmet.isEmpty, "\(scenario) on \(platform), seed \(seed):\n\(trace.text)")
+        }
+    }
+
     @Test func theSameSeedGivesByteIdenticalTraces() async throws {
         // Seven runs at once (the same scenario on every platform), twice: the concurrency must not show.
         let scenario = try Self.named("webhook-reset-duplicate")

@@ -20,6 +20,8 @@ import Testing
                 ("/sim/webhooks/tokopedia", #"{"url":"not a url"}"#, 400, "INVALID_FIELD"),
                 ("/sim/webhooks/tokopedia", #"{"url":42}"#, 400, "INVALID_FIELD"),
                 ("/sim/webhooks/tokopedia", "{", 400, "INVALID_JSON"),
+                ("/sim/webhooks/tokopedia", "{}", 400, "INVALID_FIELD"),
+                ("/sim/webhooks/tokopedia", #"{"uri":"http://127.0.0.1:9/x"}"#, 400, "INVALID_FIELD"),
                 ("/sim/webhooks/shopee", #"{"url":"http://127.0.0.1:9/x"}"#, 404, "UNKNOWN_PLATFORM_ID"),
             ] {
                 try await client.execute(uri: path, method: .put, headers: Self.json, body: ByteBuffer(string: body)) {

@@ -57,7 +57,7 @@ extension WebhookResponse {
             let (charge, voucher) = try await w.buy(try await w.participant(), course: w.courses()[0])
             let issued = try await webhook(w, charge)
             let t0 = w.gateway.clock.now()
-            // The payment's two webhooks are due at once: charge.paid then voucher.issued, in that order.
+            // The payment's two webhooks are due at once and go in the order they were queued: charge.paid first.
             try await w.gateway.delivery.runDue()
             // Three days of retries in one call, each attempt made at its own business time.
             _ = try await w.gateway.advanceClock(by: 3 * 86_400)
@@ -129,7 +129,12 @@ extension WebhookResponse {
             #expect(all.allSatisfy { $0.status == .exhausted })
             // While disabled, new events queue no webhook; set again, they do.
             let (later, _) = try await w.buy(try await w.participant(), course: w.courses()[0])
-            #expect(try await w.gateway.store.deliveries(chargeID: later.id).allSatisfy { $0.channel == .email })
+            let queued = try await w.gateway.store.deliveries(chargeID: later.id)
+            #expect(queued.map(\.channel) == [.email], "no webhook queued while the endpoint is disabled")
+            // Set again, the next payment's events are queued.
+            _ = try await w.gateway.setWebhookEndpoint(platformID: "tokopedia", url: "http://127.0.0.1:9/hooks")
+            let (again, _) = try await w.buy(try await w.participant(), course: w.courses()[0])
+            #expect(try await w.gateway.store.deliveries(chargeID: again.id).filter { $0.channel == .webhook }.count == 2)
         }
     }
 

@@ -20,6 +20,20 @@ public actor DeliveryEngine {
     let faults: FaultPlan
     private var waiter: CheckedContinuation<Void, Never>?
     private var woken = false
+    /// Runs take turns: an actor lets calls interleave at every `await`, and two runs reading the same due
+    /// rows would both send the same webhook.
+    private var running = false
+    private var queue: [CheckedContinuation<Void, Never>] = []
+
+    private func exclusively<T>(_ body: () async throws -> T) async rethrows -> T {
+        while running { await withCheckedContinuation { queue.append($0) } }
+        running = true
+        defer {
+            running = false
+            if !queue.isEmpty { queue.removeFirst().resume() }
+        }
+        return try await body()
+    }
 
     public init(
         store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
@@ -38,6 +52,10 @@ public actor DeliveryEngine {
     /// Makes every attempt that is due now; returns how many were made.
     @discardableResult
     public func runDue() async throws -> Int {
+        try await exclusively { try await runDueNow() }
+    }
+
+    private func runDueNow() async throws -> Int {
         var made = 0
         while true {
             let due = try await store.dueDeliveries(until: clock.now(), limit: 64)
@@ -51,14 +69,23 @@ public actor DeliveryEngine {
     /// Moves business time forward to `target`, making each attempt that falls due on the way at the
     /// instant it is due, in order. Returns how many attempts were made.
     @discardableResult
-    public func advance(to target: Date) async throws -> Int {
-        var made = try await runDue()
-        while let next = try await store.dueDeliveries(until: target, limit: 1).first?.nextAttemptAt {
-            if next > clock.now() { try await moveClock(to: next) }
-            made += try await runDue()
+    public func advance(to target: Date, alsoDue: @Sendable (Date) async throws -> Date? = { _ in nil }, atEachStep: @Sendable () async throws -> Void = {})
+        async throws -> Int
+    {
+        try await exclusively {
+            var made = try await runDueNow()
+            while true {
+                let delivery = try await store.dueDeliveries(until: target, limit: 1).first?.nextAttemptAt
+                let other = try await alsoDue(target)
+                guard let next = [delivery, other].compactMap({ $0 }).min(), next <= target else { break }
+                try await moveClock(to: next)
+                try await atEachStep()
+                made += try await runDueNow()
+                if delivery == nil, other == next, try await alsoDue(target) == next { break }  // the step did not clear it
+            }
+            try await moveClock(to: target)
+            return made
         }
-        if target > clock.now() { try await moveClock(to: target) }
-        return made
     }
 
     /// The earliest pending attempt, if any (for a worker that waits for it).
@@ -94,8 +121,12 @@ public actor DeliveryEngine {
         woken = false
     }
 
+    /// Moves business time to `instant`, or leaves it where it is if it is already there or later (in
+    /// `serve` it flows with real time, so it may have passed `instant` meanwhile).
     private func moveClock(to instant: Date) async throws {
-        clock.advance(by: instant.timeIntervalSince(clock.now()))
+        let step = instant.timeIntervalSince(clock.now())
+        guard step > 0 else { return }
+        clock.advance(by: step)
         try await store.saveClockOffset(clock.currentOffset)
     }
 
@@ -187,7 +218,9 @@ public actor DeliveryEngine {
             case 200..<300: return (.delivered(httpStatus: status, detail: "HTTP \(status)"), latency)
             case 410: return (.disabled(httpStatus: status, detail: "HTTP 410: the endpoint is gone; disabled until it is set again"), latency)
             case 429:
-                let after = responseHeaders.first { $0.0.lowercased() == "retry-after" }.flatMap { TimeInterval($0.1.trimmingCharacters(in: .whitespaces)) }
+                // Delay-seconds only (an HTTP-date is ignored), at most a week: a receiver cannot push an attempt out of range.
+                let after = responseHeaders.first { $0.0.lowercased() == "retry-after" }
+                    .flatMap { Int($0.1.trimmingCharacters(in: .whitespaces)) }.map { TimeInterval(min(max($0, 0), 7 * 86_400)) }
                 return (.failed(httpStatus: status, detail: "HTTP 429" + (after.map { ", Retry-After \(Int($0)) s" } ?? ""), retryAfter: after), latency)
             default: return (.failed(httpStatus: status, detail: "HTTP \(status)", retryAfter: nil), latency)
             }

@@ -20,7 +20,10 @@ public struct FaultPlan: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public static let none = FaultPlan()
 
-    /// Card numbers ending in these four digits make their fault fire on every charge of that card.
+    /// Magic cards are `500000000000` followed by one of these four digits: their fault fires on every
+    /// charge of that card. (Generated cards end in the participant's number, so the prefix keeps
+    /// participant 4001 of a population from being a magic card by accident.)
+    public static let magicCardPrefix = "500000000000"
     public static let magicCardSuffixes: [String: Fault] = [
         "4001": .emailLost, "4002": .emailDelayed, "4003": .emailDuplicated, "4004": .emailStaleAddress,
         "4005": .webhookServerError, "4006": .webhookTimeout, "4007": .webhookReset, "4008": .webhookDuplicated,
@@ -30,7 +33,7 @@ public struct FaultPlan: Sendable, Equatable, Codable, CustomStringConvertible {
     /// Whether `fault` fires on attempt `attempt` of a charge's delivery (attempt 1 for faults that are
     /// not about attempts). Webhook faults hit attempts 1 and 2 of a magic card, so the third succeeds.
     public func fires(_ fault: Fault, chargeID: String, cardNumber: String, attempt: Int = 1) -> Bool {
-        if Self.magicCardSuffixes[String(cardNumber.suffix(4))] == fault {
+        if cardNumber.hasPrefix(Self.magicCardPrefix), Self.magicCardSuffixes[String(cardNumber.suffix(4))] == fault {
             return fault.isWebhook && fault != .webhookDuplicated ? attempt <= 2 : attempt == 1
         }
         guard let p = probabilities[fault], p > 0 else { return false }

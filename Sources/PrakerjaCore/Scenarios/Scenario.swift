@@ -116,7 +116,8 @@ public struct Scenario: Codable, Sendable, Equatable {
         /// Requests carrying voucher.issued that reached the platform (duplicates included).
         public var webhookRequests: Int?
         public var webhookStatus: String?
-        /// Step outcomes that must appear, in order, among the steps' outcomes (e.g. `otp_daily_limit`).
+        /// Step outcomes that must appear, in this order: each the whole outcome, its first part (`paid` matches
+        /// `paid, voucher …`) or the reason after a colon (`Kode redeem sudah digunakan`).
         public var outcomes: [String]?
         /// Timeline kinds that must appear.
         public var timeline: [String]?

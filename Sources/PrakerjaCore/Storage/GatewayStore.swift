@@ -55,7 +55,8 @@ public protocol GatewayStore: Sendable {
     func idempotentResponse(platformID: String, key: String) async throws -> (fingerprint: String, response: StoredResponse)?
 
     // MARK: Delivery (the transactional outbox)
-    /// Pending deliveries whose next attempt is due at or before `until`, earliest first (ties by id).
+    /// Pending deliveries whose next attempt is due at or before `until`, earliest first (ties in the order
+    /// they were queued).
     func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery]
     func delivery(id: String) async throws -> Delivery?
     /// A charge's deliveries, in the order they were queued.

@@ -53,7 +53,12 @@ struct DeliveryRoutes {
         sim.put("webhooks/:platform") { request, context in
             var request = request
             let platform = try context.parameters.require("platform")
-            let body = try JSON.decode(EndpointBody.self, from: try await request.bodyBytes())
+            let raw = try await request.bodyBytes()
+            let body = try JSON.decode(EndpointBody.self, from: raw)
+            // Only an explicit "url": null removes the endpoint; a body without "url" is a mistake, not a removal.
+            guard let object = try? JSONSerialization.jsonObject(with: Data(raw)) as? [String: Any], object.keys.contains("url") else {
+                throw GatewayError.field("url", "is required (a URL, or null to remove the endpoint)")
+            }
             guard let endpoint = try await gateway.setWebhookEndpoint(platformID: platform, url: body.url) else {
                 return Reply(status: .noContent, body: [])
             }
