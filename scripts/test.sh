@@ -56,7 +56,7 @@ check python3 scripts/e2e/restart_storm.py "$bin" "$work"
 check .build-venv/bin/python scripts/e2e/webhook_delivery.py "$bin" "$work"
 # Reproduce and replay with the real binary: every scenario is listed, one runs on all seven platforms as its file
 #    says, a recorded trace replays identically, and a changed retry interval is caught as a divergence.
-check sh -c "\"$bin\" reproduce --list | grep -c '^[a-z]' | grep -qx 15"
+check sh -c "\"$bin\" reproduce --list | grep -c '^[a-z]' | grep -qx 18"
 check "$bin" reproduce debit-without-voucher --platform all
 check "$bin" reproduce webhook-5xx-then-success --platform sekolahmu --trace "$work/trace.json"
 check "$bin" replay "$work/trace.json"

@@ -126,7 +126,8 @@ public struct Gateway: Sendable {
         let flow = purchases
         let outcome = try await store.withCharge(id: chargeID, now: clock.now(), idempotency: idempotency?.pulledBack { $0 }) { ws in
             guard ws.charge?.platformID == platform.id else { throw GatewayError(.unknownCharge) }
-            return try flow.confirm(&ws, otp: otp).map { ($0, ws.voucher) }
+            // The platform sees the voucher once its page caught up (`page.lag`), in the kept response too.
+            return try flow.confirm(&ws, otp: otp).map { ($0, $0.showsVoucher(at: ws.now) ? ws.voucher : nil) }
         }
         await delivery.wake()
         switch outcome {
@@ -149,7 +150,8 @@ public struct Gateway: Sendable {
             await delivery.wake()
         }
         var voucher: Voucher?
-        if let code = charge.voucherCode { voucher = try await store.voucher(.code(code)) }
+        // A platform sees the voucher once its page has caught up (`page.lag`); the simulation API always does.
+        if let code = charge.voucherCode, platform == nil || charge.showsVoucher(at: clock.now()) { voucher = try await store.voucher(.code(code)) }
         return (charge, voucher)
     }
 

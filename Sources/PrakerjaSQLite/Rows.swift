@@ -79,7 +79,7 @@ enum Rows {
             status: Charge.Status(rawValue: row["status"]) ?? .pending, otp: row["otp"], otpExpiresAt: date(row["otp_expires_at"]),
             otpAttempts: row["otp_attempts"], otpSends: row["otp_sends"], otpLastSentAt: date(row["otp_last_sent_at"]),
             createdAt: date(row["created_at"]), expiresAt: date(row["expires_at"]), paidAt: optionalDate(row["paid_at"]),
-            voucherCode: row["voucher_code"], refundedAt: optionalDate(row["refunded_at"])
+            voucherCode: row["voucher_code"], refundedAt: optionalDate(row["refunded_at"]), voucherVisibleAt: optionalDate(row["voucher_visible_at"])
         )
     }
 
@@ -87,7 +87,7 @@ enum Rows {
         [
             c.participantID, c.cardNumber, c.platformID, c.platformOrderID, c.accountID, c.courseID, c.amount, c.status.rawValue, c.otp,
             ms(c.otpExpiresAt), c.otpAttempts, c.otpSends, ms(c.otpLastSentAt), ms(c.createdAt), ms(c.expiresAt), ms(c.paidAt),
-            c.voucherCode, ms(c.refundedAt), c.id,
+            c.voucherCode, ms(c.refundedAt), ms(c.voucherVisibleAt), c.id,
         ]
     }
 
@@ -154,8 +154,8 @@ enum Rows {
                     sql: """
                         INSERT INTO charges (participant_id, card_number, platform_id, platform_order_id, account_id, course_id, amount,
                             status, otp, otp_expires_at, otp_attempts, otp_sends, otp_last_sent_at, created_at, expires_at, paid_at,
-                            voucher_code, refunded_at, id)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            voucher_code, refunded_at, voucher_visible_at, id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """
                 ).execute(arguments: chargeArguments(charge))
             } else if charge != original.charge {
@@ -163,7 +163,8 @@ enum Rows {
                     sql: """
                         UPDATE charges SET participant_id = ?, card_number = ?, platform_id = ?, platform_order_id = ?, account_id = ?,
                             course_id = ?, amount = ?, status = ?, otp = ?, otp_expires_at = ?, otp_attempts = ?, otp_sends = ?,
-                            otp_last_sent_at = ?, created_at = ?, expires_at = ?, paid_at = ?, voucher_code = ?, refunded_at = ?
+                            otp_last_sent_at = ?, created_at = ?, expires_at = ?, paid_at = ?, voucher_code = ?, refunded_at = ?,
+                            voucher_visible_at = ?
                         WHERE id = ?
                         """
                 ).execute(arguments: chargeArguments(charge))

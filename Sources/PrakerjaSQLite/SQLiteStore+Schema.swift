@@ -148,7 +148,7 @@ extension SQLiteStore {
                         charge_id TEXT NOT NULL,
                         platform_id TEXT NOT NULL,
                         participant_id TEXT NOT NULL,
-                        channel TEXT NOT NULL CHECK (channel IN ('page', 'email', 'webhook')),
+                        channel TEXT NOT NULL CHECK (channel IN ('page', 'email', 'webhook', 'sms')),
                         status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'exhausted')),
                         attempts INTEGER NOT NULL CHECK (attempts >= 0),
                         next_attempt_at INTEGER,
@@ -160,6 +160,7 @@ extension SQLiteStore {
                         CHECK ((status = 'pending') = (next_attempt_at IS NOT NULL))
                     );
                     CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
+                    ALTER TABLE charges ADD COLUMN voucher_visible_at INTEGER;
                     CREATE INDEX deliveries_charge ON deliveries (charge_id);
                     CREATE INDEX deliveries_created ON deliveries (created_at);
                     CREATE TABLE delivery_attempts (

@@ -105,6 +105,22 @@ private struct Play {
             } else {
                 outcome = "nothing to confirm"
             }
+        case .confirm:
+            let sms = try await gateway.store.outbox(channel: .sms, recipient: participant.phone, afterID: 0, limit: 1000)
+            if let order = orders.last, let account, let otp = sms.last.flatMap({ GatewayAPI.otp(in: $0.body) }) {
+                lastOTP = otp
+                let key = "pay-\(order.id)-\(steps.count)"
+                outcome = await describe { try await adapter.confirmOTP(account: account, orderID: order.id, otp: otp, idempotencyKey: key) }
+                try await gateway.delivery.runDue()
+            } else {
+                outcome = "no OTP to confirm with"
+            }
+        case .resendOTP:
+            if let order = orders.last, let account {
+                outcome = await describe { try await adapter.resendOTP(account: account, orderID: order.id) }
+            } else {
+                outcome = "no order"
+            }
         case .page:
             if let order = orders.first, let account {
                 outcome = await attempt { "voucher \(try await adapter.voucher(account: account, orderID: order.id).displayCode)" }
@@ -258,6 +274,9 @@ private struct Play {
         check("voucher.issued events accepted", e.webhookEvents, Set(issued.filter { (200..<300).contains($0.status) }.map(\.eventID)).count)
         check("voucher.issued requests", e.webhookRequests, issued.count)
         check("voucher.issued delivery status", e.webhookStatus, issuedWebhook?.status.rawValue ?? "none")
+        var order: [String] = []
+        for r in receiver.requests where (200..<300).contains(r.status) && !order.contains(r.type) { order.append(r.type) }
+        check("order of accepted events", e.webhookOrder, order)
         var remaining = steps.map(\.outcome)[...]
         for wanted in e.outcomes ?? [] {
             let matches = { (outcome: String) in

@@ -26,10 +26,10 @@ import Testing
     }
 
     @Test func theCatalogueHasItsScenarios() throws {
-        #expect(Self.scenarios.count >= 15, "\(Self.scenarios.map(\.name))")
+        #expect(Self.scenarios.count >= 18, "\(Self.scenarios.map(\.name))")
         for name in ["email-lost", "email-delayed", "email-duplicated", "email-stale-address", "webhook-5xx-then-success", "webhook-timeout",
             "webhook-reset-duplicate", "webhook-duplicated", "webhook-receiver-down", "debit-without-voucher", "confirm-timeout-retry",
-            "otp-daily-cap", "voucher-redeemed-twice", "voucher-wrong-provider"]
+            "otp-daily-cap", "voucher-redeemed-twice", "voucher-wrong-provider", "otp-sms-late", "webhook-out-of-order", "page-lag"]
         {
             #expect(Self.scenarios.contains { $0.name == name }, "missing \(name)")
         }

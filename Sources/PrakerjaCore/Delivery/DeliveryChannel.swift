@@ -6,4 +6,6 @@ public enum DeliveryChannel: String, Codable, Sendable, CaseIterable {
     case email
     /// The platform's callback URL, as a signed Standard Webhooks request.
     case webhook
+    /// A text message held back (a late OTP SMS); normally SMS go straight into the outbox.
+    case sms
 }

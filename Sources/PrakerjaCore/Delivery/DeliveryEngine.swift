@@ -148,6 +148,18 @@ public actor DeliveryEngine {
         switch delivery.channel {
         case .page:
             outcome = .delivered(httpStatus: nil, detail: "shown on the transaction page")
+        case .sms:
+            if let sms = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) {
+                outbox.append(
+                    OutboxMessage(
+                        channel: .sms, participantID: delivery.participantID, recipient: sms.to, subject: sms.subject, body: sms.body,
+                        chargeID: delivery.chargeID, createdAt: now
+                    )
+                )
+                outcome = .delivered(httpStatus: nil, detail: "the held-back text reaches \(sms.to)")
+            } else {
+                outcome = .disabled(httpStatus: nil, detail: "the text could not be read back from its delivery")
+            }
         case .email:
             guard let email = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) else {
                 outcome = .disabled(httpStatus: nil, detail: "the e-mail could not be read back from its delivery")
@@ -167,6 +179,8 @@ public actor DeliveryEngine {
                 outbox = fires(.emailDuplicated, "the voucher e-mail arrives twice") ? [message, message] : [message]
                 outcome = .delivered(httpStatus: nil, detail: "to \(to)" + (outbox.count > 1 ? ", twice" : ""))
             }
+        case .webhook where number == 1 && delivery.eventType == .chargePaid && fires(.webhookReordered, "charge.paid held back a minute, so voucher.issued arrives first"):
+            outcome = .deferred(detail: "held back so the events arrive out of order", until: now + 60)
         case .webhook:
             if fires(.webhookServerError, "attempt \(number) answered 503 before reaching the platform") {
                 outcome = .failed(httpStatus: 503, detail: "HTTP 503 (injected)", retryAfter: nil)

@@ -62,6 +62,21 @@ public struct DeliveryFlow: Sendable {
         }
     }
 
+    /// Holds a text message back until `until` (a late OTP SMS): a delivery on the SMS channel.
+    public func hold(_ ws: inout Workspace, sms: EmailMessage, send: Int, until: Date) {
+        guard let charge = ws.charge else { return }
+        var rng = entropy.generator(.delivery, charge.id, "sms", String(send))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        ws.queue(
+            Delivery(
+                id: "dlv_" + rng.string(20, from: Self.idAlphabet), eventID: "sms_\(charge.id)_\(send)", eventType: .chargePaid, chargeID: charge.id,
+                platformID: charge.platformID, participantID: charge.participantID, channel: .sms, nextAttemptAt: until,
+                payload: (try? String(decoding: encoder.encode(sms), as: UTF8.self)) ?? "{}", createdAt: ws.now
+            )
+        )
+    }
+
     /// Applies an attempt's outcome to `delivery`; returns the attempt and the timeline entries it adds.
     public func record(_ delivery: inout Delivery, _ outcome: Outcome, at: Date, latency: Duration? = nil) -> (DeliveryAttempt, [ChargeEvent]) {
         delivery.attempts += 1

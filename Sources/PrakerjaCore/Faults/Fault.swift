@@ -20,6 +20,13 @@ public enum Fault: String, Codable, Sendable, CaseIterable {
     /// The gateway "crashes" after the debit committed and before the voucher was issued: debited, no voucher,
     /// until reconciliation repairs it.
     case crashBeforeVoucher = "gateway.crash_before_voucher"
+    /// The OTP SMS arrives after the OTP expired (held back for its validity plus a minute).
+    case otpLate = "otp.late"
+    /// The charge's webhooks arrive out of order: `voucher.issued` before `charge.paid`.
+    case webhookReordered = "webhook.reordered"
+    /// The platform's view of the charge (the partner API) shows the voucher only ``FaultPlan/pageLag`` after
+    /// payment: the transaction page lags behind.
+    case pageLag = "page.lag"
 
     /// Faults that act on one delivery channel's attempts.
     public var isEmail: Bool { rawValue.hasPrefix("email.") }

@@ -11,6 +11,8 @@ public struct FaultPlan: Sendable, Equatable, Codable, CustomStringConvertible {
     public var seed: UInt64
     /// How late a delayed e-mail arrives, in business time.
     public var emailDelay: TimeInterval
+    /// How long the platform's view of a paid charge lacks its voucher under `page.lag`.
+    public var pageLag: TimeInterval = 10 * 60
 
     public init(probabilities: [Fault: Double] = [:], seed: UInt64 = 0, emailDelay: TimeInterval = 2 * 3600) {
         self.probabilities = probabilities
@@ -27,14 +29,15 @@ public struct FaultPlan: Sendable, Equatable, Codable, CustomStringConvertible {
     public static let magicCardSuffixes: [String: Fault] = [
         "4001": .emailLost, "4002": .emailDelayed, "4003": .emailDuplicated, "4004": .emailStaleAddress,
         "4005": .webhookServerError, "4006": .webhookTimeout, "4007": .webhookReset, "4008": .webhookDuplicated,
-        "4009": .crashBeforeVoucher,
+        "4009": .crashBeforeVoucher, "4010": .otpLate, "4011": .webhookReordered, "4012": .pageLag,
     ]
 
     /// Whether `fault` fires on attempt `attempt` of a charge's delivery (attempt 1 for faults that are
     /// not about attempts). Webhook faults hit attempts 1 and 2 of a magic card, so the third succeeds.
     public func fires(_ fault: Fault, chargeID: String, cardNumber: String, attempt: Int = 1) -> Bool {
         if cardNumber.hasPrefix(Self.magicCardPrefix), Self.magicCardSuffixes[String(cardNumber.suffix(4))] == fault {
-            return fault.isWebhook && fault != .webhookDuplicated ? attempt <= 2 : attempt == 1
+            let everyAttemptTwice: Set<Fault> = [.webhookServerError, .webhookTimeout, .webhookReset]
+            return everyAttemptTwice.contains(fault) ? attempt <= 2 : attempt == 1
         }
         guard let p = probabilities[fault], p > 0 else { return false }
         var rng = EntropySource(seed: seed).generator(.fault, fault.rawValue, chargeID, String(attempt))

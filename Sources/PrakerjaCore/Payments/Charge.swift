@@ -35,8 +35,13 @@ public struct Charge: Codable, Sendable, Equatable {
     public var paidAt: Date?
     public var voucherCode: String?
     public var refundedAt: Date?
+    /// When the platform's view of the charge starts showing its voucher (nil: at once). Set by `page.lag`.
+    public var voucherVisibleAt: Date?
 
-    public init(id: String, participantID: String, cardNumber: String, platformID: String, platformOrderID: String, accountID: String, courseID: String, amount: Rupiah, status: Status, otp: String, otpExpiresAt: Date, otpAttempts: Int, otpSends: Int, otpLastSentAt: Date, createdAt: Date, expiresAt: Date, paidAt: Date? = nil, voucherCode: String? = nil, refundedAt: Date? = nil) {
+    /// Whether the platform sees the voucher at `now`.
+    public func showsVoucher(at now: Date) -> Bool { voucherVisibleAt.map { now >= $0 } ?? true }
+
+    public init(id: String, participantID: String, cardNumber: String, platformID: String, platformOrderID: String, accountID: String, courseID: String, amount: Rupiah, status: Status, otp: String, otpExpiresAt: Date, otpAttempts: Int, otpSends: Int, otpLastSentAt: Date, createdAt: Date, expiresAt: Date, paidAt: Date? = nil, voucherCode: String? = nil, refundedAt: Date? = nil, voucherVisibleAt: Date? = nil) {
         self.id = id
         self.participantID = participantID
         self.cardNumber = cardNumber
@@ -56,5 +61,6 @@ public struct Charge: Codable, Sendable, Equatable {
         self.paidAt = paidAt
         self.voucherCode = voucherCode
         self.refundedAt = refundedAt
+        self.voucherVisibleAt = voucherVisibleAt
     }
 }

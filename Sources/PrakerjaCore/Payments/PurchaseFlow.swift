@@ -148,6 +148,10 @@ public struct PurchaseFlow: Sendable {
             return .failure(GatewayError(.simulatedCrash))
         }
         issueVoucher(&ws, course: course)
+        if faults.fires(.pageLag, chargeID: charge.id, cardNumber: charge.cardNumber) {
+            ws.charge?.voucherVisibleAt = ws.now + faults.pageLag
+            ws.record("fault", "\(Fault.pageLag.rawValue): the platform sees the voucher only from \(Timestamps.iso8601(ws.now + faults.pageLag))")
+        }
         return .success(ws.charge!)
     }
 
@@ -263,10 +267,15 @@ public struct PurchaseFlow: Sendable {
 
     private func sendOTP(_ ws: inout Workspace, otp: String, course: Course?) {
         let minutes = Int(policy.otpTTL / 60)
-        ws.send(
-            .sms, subject: "OTP",
-            body: "Kode OTP Prakerja: \(otp). Berlaku \(minutes) menit untuk pembayaran \(course?.title ?? "pelatihan"). JANGAN berikan kode ini kepada siapa pun."
-        )
+        let body = "Kode OTP Prakerja: \(otp). Berlaku \(minutes) menit untuk pembayaran \(course?.title ?? "pelatihan"). JANGAN berikan kode ini kepada siapa pun."
+        if let charge = ws.charge, faults.fires(.otpLate, chargeID: charge.id, cardNumber: charge.cardNumber, attempt: charge.otpSends) {
+            // The text reaches the phone a minute after the code expired: held back as a delivery.
+            let late = ws.now + policy.otpTTL + 60
+            ws.record("fault", "\(Fault.otpLate.rawValue): OTP SMS #\(charge.otpSends) held back until \(Timestamps.iso8601(late)), after it expires")
+            delivery.hold(&ws, sms: EmailMessage(to: ws.participant.phone, subject: "OTP", body: body), send: charge.otpSends, until: late)
+        } else {
+            ws.send(.sms, subject: "OTP", body: body)
+        }
         ws.record("otp_sent", ws.participant.phone)
     }
 

@@ -33,6 +33,10 @@ public struct Scenario: Codable, Sendable, Equatable {
         case buy
         /// Confirm again with the same idempotency key, as a platform that timed out does.
         case confirmAgain
+        /// Read the newest OTP from the SMS and confirm the last order with it (a new key).
+        case confirm
+        /// Ask for a new OTP for the last order.
+        case resendOTP
         /// Open the transaction page's voucher.
         case page
         /// Request charges until the daily OTP cap refuses one (a new order each time).
@@ -51,6 +55,8 @@ public struct Scenario: Codable, Sendable, Equatable {
                 switch single {
                 case "buy": self = .buy
                 case "confirm_again": self = .confirmAgain
+                case "confirm": self = .confirm
+                case "resend_otp": self = .resendOTP
                 case "page": self = .page
                 case "exhaust_otps": self = .exhaustOTPs
                 default: throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "unknown step \(single)"))
@@ -74,7 +80,7 @@ public struct Scenario: Codable, Sendable, Equatable {
 
         public func encode(to encoder: any Encoder) throws {
             switch self {
-            case .buy, .confirmAgain, .page, .exhaustOTPs:
+            case .buy, .confirmAgain, .confirm, .resendOTP, .page, .exhaustOTPs:
                 var c = encoder.singleValueContainer()
                 try c.encode(name)
             case .advance(let seconds):
@@ -94,6 +100,8 @@ public struct Scenario: Codable, Sendable, Equatable {
             switch self {
             case .buy: "buy"
             case .confirmAgain: "confirm_again"
+            case .confirm: "confirm"
+            case .resendOTP: "resend_otp"
             case .page: "page"
             case .exhaustOTPs: "exhaust_otps"
             case .advance(let seconds): "advance \(RetrySchedule(delays: [seconds]).description)"
@@ -116,6 +124,8 @@ public struct Scenario: Codable, Sendable, Equatable {
         /// Requests carrying voucher.issued that reached the platform (duplicates included).
         public var webhookRequests: Int?
         public var webhookStatus: String?
+        /// Event types in the order the platform first accepted them.
+        public var webhookOrder: [String]?
         /// Step outcomes that must appear, in this order: each the whole outcome, its first part (`paid` matches
         /// `paid, voucher …`) or the reason after a colon (`Kode redeem sudah digunakan`).
         public var outcomes: [String]?
@@ -132,6 +142,7 @@ public struct Scenario: Codable, Sendable, Equatable {
             case webhookEvents = "webhook_events"
             case webhookRequests = "webhook_requests"
             case webhookStatus = "webhook_status"
+            case webhookOrder = "webhook_order"
         }
     }
 
