@@ -131,9 +131,7 @@ import Testing
 
     @Test func twoHundredConcurrentConfirmsOverHTTPDebitOnce() async throws {
         try await HTTPHarness.with { h, client in
-            let p = try await h.world.participant()
-            let course = h.world.courses()[0]
-            let charge = try await h.gateway.createCharge(platform: h.world.platform(), request: h.world.request(p, course: course))
+            let (p, course, charge) = try await Self.pendingCharge(h)
             let body = #"{"otp":"\#(try await h.world.otp(charge))"}"#
             let target = "/partner/v1/charges/\(charge.id)/confirm"
             let results = try await Self.fire(200, client: client, target: target, body: body) { h.signed(method: .post, target, body: body) }
@@ -149,9 +147,7 @@ import Testing
 
     @Test func concurrentUsesOfOneKeyRunOnceAndTheRestReplayOrWait() async throws {
         try await HTTPHarness.with { h, client in
-            let p = try await h.world.participant()
-            let course = h.world.courses()[0]
-            let charge = try await h.gateway.createCharge(platform: h.world.platform(), request: h.world.request(p, course: course))
+            let (p, _, charge) = try await Self.pendingCharge(h)
             let body = #"{"otp":"\#(try await h.world.otp(charge))"}"#
             let target = "/partner/v1/charges/\(charge.id)/confirm"
             let commitsBefore = h.store.commits
@@ -166,6 +162,13 @@ import Testing
             #expect(ledger.filter { $0.kind == .debit }.count == 1)
             #expect(try await h.gateway.store.audit().ok)
         }
+    }
+
+    /// A participant with a pending charge for the cheapest course.
+    static func pendingCharge(_ h: HTTPHarness) async throws -> (Participant, Course, Charge) {
+        let p = try await h.world.participant()
+        let course = h.world.courses()[0]
+        return (p, course, try await h.gateway.createCharge(platform: h.world.platform(), request: h.world.request(p, course: course)))
     }
 
     /// Sends `count` concurrent POSTs; returns each status and the voucher code in its body.

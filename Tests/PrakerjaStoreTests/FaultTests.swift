@@ -21,6 +21,15 @@ import Testing
         try await w.gateway.store.outbox(channel: .email, recipient: nil, afterID: 0, limit: 100).filter { $0.participantID == p.id }
     }
 
+    /// A magic-card purchase whose confirm "crashes" after the debit: the participant, the charge, its OTP.
+    func crashedPurchase(_ w: TestWorld) async throws -> (Participant, Charge, String) {
+        let p = try await magic(w, "4009")
+        let charge = try await w.gateway.createCharge(platform: w.platform(), request: w.request(p, course: w.courses()[0]))
+        let otp = try await w.otp(charge)
+        await #expect(throws: GatewayError(.simulatedCrash)) { try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: otp) }
+        return (p, charge, otp)
+    }
+
     func faultsFired(_ w: TestWorld, _ charge: Charge) async throws -> [String] {
         try await w.gateway.store.chargeEvents(chargeID: charge.id).filter { $0.kind == "fault" }.map(\.detail)
     }
@@ -74,10 +83,7 @@ import Testing
     @Test func aCrashBetweenDebitAndVoucherIsRepairedByReconciliationOnce() async throws {
         try await withDatabaseFile { path in
             let w = try await world(path)
-            let p = try await magic(w, "4009")
-            let charge = try await w.gateway.createCharge(platform: w.platform(), request: w.request(p, course: w.courses()[0]))
-            let otp = try await w.otp(charge)
-            await #expect(throws: GatewayError(.simulatedCrash)) { try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: otp) }
+            let (p, charge, otp) = try await crashedPurchase(w)
             // Debited, no voucher: the audit sees it, and a retry of the confirm shows the charge paid without one.
             #expect(try await w.gateway.participant(card: p.cardNumber).balance == p.balance - charge.amount)
             #expect(try await !w.gateway.store.audit().ok)
@@ -100,10 +106,7 @@ import Testing
     @Test func aCrashedChargeIsRefundedWhenTheParticipantCannotTakeTheTraining() async throws {
         try await withDatabaseFile { path in
             let w = try await world(path)
-            let p = try await magic(w, "4009")
-            let charge = try await w.gateway.createCharge(platform: w.platform(), request: w.request(p, course: w.courses()[0]))
-            let otp = try await w.otp(charge)
-            await #expect(throws: GatewayError(.simulatedCrash)) { try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: otp) }
+            let (p, charge, _) = try await crashedPurchase(w)
             _ = try await w.gateway.revoke(card: p.cardNumber)
             let repaired = try await w.gateway.reconcile(after: 0)
             #expect(repaired.map(\.chargeID) == [charge.id] && repaired.map(\.repair) == [.refunded])
@@ -112,6 +115,20 @@ import Testing
             #expect(try await w.gateway.store.participant(card: p.cardNumber)?.balance == p.balance)
             #expect(try await w.gateway.store.audit().ok)
             #expect(try await w.gateway.reconcile(after: 0).isEmpty)
+        }
+    }
+
+    @Test func theMagicOTPIsAnsweredAsExpiredWithoutCountingAnAttempt() async throws {
+        try await withDatabaseFile { path in
+            let w = try await world(path)
+            let p = try await w.participant()
+            let charge = try await w.gateway.createCharge(platform: w.platform(), request: w.request(p, course: w.courses()[0]))
+            let otp = try await w.otp(charge)
+            try #require(otp != PurchaseFlow.magicExpiredOTP)
+            await #expect(throws: GatewayError(.otpExpired)) { try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: "222001") }
+            #expect(try await w.gateway.store.charge(id: charge.id)?.otpAttempts == 0)
+            let (paid, voucher) = try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: otp)
+            #expect(paid.status == .paid && voucher != nil)
         }
     }
 
@@ -129,5 +146,58 @@ import Testing
         #expect(throws: GatewayError.self) { try FaultPlan(parsing: "email.lost=2", seed: 1) }
         #expect(throws: GatewayError.self) { try FaultPlan(parsing: "disk.full=0.1", seed: 1) }
         #expect(try FaultPlan(parsing: "email.lost=0.02,webhook.5xx=0.1", seed: 3).probabilities == [.emailLost: 0.02, .webhookServerError: 0.1])
+    }
+}
+
+/// Determinism under concurrency: a dozen participants paying at once, with probabilistic faults on e-mail and
+/// webhooks, then three days of retries. Whatever order the purchases and attempts interleave in, every charge's
+/// story is the same for the same seed — and another seed tells another one.
+@Suite struct ConcurrentDeterminismTests {
+    typealias Story = [String: [String]]
+
+    func story(seed: UInt64) async throws -> Story {
+        try await withDatabaseFile { path in
+            let plan = FaultPlan(probabilities: [.emailLost: 0.3, .webhookServerError: 0.5, .webhookReset: 0.2], seed: seed)
+            let w = try await TestWorld(store: try SQLiteStore(path: path), seed: seed, webhookTransport: ScriptedReceiver([.status(204)]), faults: plan)
+            _ = try await w.gateway.store.setWebhookEndpoint(platformID: "tokopedia", url: "http://127.0.0.1:9/hooks", now: TestWorld.start)
+            var people: [Participant] = []
+            for _ in 0..<12 { people.append(try await w.participant()) }
+            let course = w.courses()[0]
+            let buyers = people
+            let charges = try await withThrowingTaskGroup(of: Charge.self) { group in
+                for p in buyers {
+                    group.addTask {
+                        // Order ids from the participant, not random: the story must depend on the seed alone.
+                        let request = w.request(p, course: course, order: "order-\(p.cardNumber)")
+                        let charge = try await w.gateway.createCharge(platform: w.platform(), request: request)
+                        return try await w.gateway.confirmCharge(platform: w.platform(), chargeID: charge.id, otp: try await w.otp(charge)).0
+                    }
+                }
+                return try await group.reduce(into: [Charge]()) { $0.append($1) }
+            }
+            _ = try await w.gateway.advanceClock(by: 3 * 86_400)
+            var story: Story = [:]
+            for charge in charges {
+                var lines = try await w.gateway.store.chargeEvents(chargeID: charge.id).map { "\(Timestamps.iso8601($0.at)) \($0.kind) \($0.detail)" }
+                for d in try await w.gateway.store.deliveries(chargeID: charge.id) {
+                    lines += try await w.gateway.store.deliveryAttempts(deliveryID: d.id).map {
+                        "\(Timestamps.iso8601($0.at)) \(d.channel.rawValue) \(d.eventType.rawValue) #\($0.number) \($0.result.rawValue) \($0.detail)"
+                    }
+                }
+                story[charge.id] = lines
+            }
+            #expect(try await w.gateway.store.audit().ok)
+            return story
+        }
+    }
+
+    @Test func concurrentPurchasesTellTheSameStoryForTheSameSeed() async throws {
+        let first = try await story(seed: 9)
+        let second = try await story(seed: 9)
+        let differing = first.keys.sorted().first { first[$0] != second[$0] }
+        #expect(first.count == 12 && first == second, "first difference, charge \(differing ?? "-"): \(differing.map { zip(first[$0]!, second[$0]!).first { $0 != $1 }.map { "\($0) ≠ \($1)" } ?? "\(first[$0]!.count) vs \(second[$0]!.count) lines" } ?? "")")
+        #expect(first.values.contains { $0.contains { $0.contains("fault") } }, "faults fired")
+        let other = try await story(seed: 10)
+        #expect(other != first)
     }
 }

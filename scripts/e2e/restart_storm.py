@@ -10,14 +10,11 @@ files, five times, and check what a platform would rely on:
 It signs partner requests itself (HMAC-SHA256 as the README documents), independently of the Swift client.
 Usage: restart_storm.py BINARY WORKDIR  (prints 'restart storm: N passed, M failed'; exit 1 on a failure)
 """
-import hashlib
 import http.client
-import hmac
 import json
 import os
 import random
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -26,17 +23,11 @@ import urllib.error
 import urllib.request
 import uuid
 
+from partner import free_port, partner_headers
+
 BIN, WORK = sys.argv[1], sys.argv[2]
 RESTARTS, WORKERS, ROUND_SECONDS = 5, 6, 2.0
 PLATFORM = "tokopedia"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 PORT = free_port()
@@ -103,10 +94,8 @@ SECRET = None
 
 def signed(method, path, body, key):
     raw = b"" if body is None else json.dumps(body, separators=(",", ":")).encode()
-    ts, nonce = str(int(time.time())), uuid.uuid4().hex
-    text = "\n".join([PLATFORM, ts, nonce, method, path, hashlib.sha256(raw).hexdigest()])
-    sig = hmac.new(SECRET.encode(), text.encode(), hashlib.sha256).hexdigest()
-    headers = {"X-Platform-Id": PLATFORM, "X-Timestamp": ts, "X-Nonce": nonce, "X-Signature": sig, "Idempotency-Key": key}
+    headers = partner_headers(PLATFORM, SECRET, method, path, raw)
+    headers["Idempotency-Key"] = key
     return call(method, path, body, headers)
 
 

@@ -11,13 +11,10 @@
 
 Usage: webhook_delivery.py BINARY WORKDIR   (prints 'webhooks: N passed, M failed')
 """
-import hashlib
-import hmac
 import http.server
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import threading
@@ -26,18 +23,11 @@ import urllib.error
 import urllib.request
 import uuid
 
+from partner import free_port, partner_headers
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 N, PLATFORM, FAILS_PER_EVENT = 20, "tokopedia", 2
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 GATEWAY, RECEIVER = free_port(), free_port()
@@ -109,10 +99,7 @@ def call(method, path, body=None, headers=None):
 
 def signed(method, path, body, partner_secret):
     raw = json.dumps(body, separators=(",", ":")).encode()
-    ts, nonce = str(int(time.time())), uuid.uuid4().hex
-    text = "\n".join([PLATFORM, ts, nonce, method, path, hashlib.sha256(raw).hexdigest()])
-    sig = hmac.new(partner_secret.encode(), text.encode(), hashlib.sha256).hexdigest()
-    return call(method, path, body, {"X-Platform-Id": PLATFORM, "X-Timestamp": ts, "X-Nonce": nonce, "X-Signature": sig})
+    return call(method, path, body, partner_headers(PLATFORM, partner_secret, method, path, raw))
 
 
 passed = failed = 0

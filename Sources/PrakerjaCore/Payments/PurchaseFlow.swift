@@ -29,6 +29,9 @@ public struct PurchaseFlow: Sendable {
     }
 
     static let codeAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+    /// A sandbox test value: confirming with this OTP (when it is not the charge's real one) is answered as
+    /// an expired OTP, without counting a wrong attempt.
+    public static let magicExpiredOTP = "222001"
     static let idAlphabet = Array("0123456789abcdefghijklmnopqrstuvwxyz")
 
     // MARK: Create
@@ -114,6 +117,10 @@ public struct PurchaseFlow: Sendable {
             return .failure(GatewayError(.chargeExpired))
         }
         try requirePayable(charge, now: ws.now)
+        if otp == Self.magicExpiredOTP, otp != charge.otp {
+            ws.record("otp_rejected", "magic OTP \(otp): answered as expired")
+            return .failure(GatewayError(.otpExpired))
+        }
         if ws.now >= charge.otpExpiresAt {
             ws.record("otp_rejected", "expired")
             return .failure(GatewayError(.otpExpired))

@@ -51,7 +51,7 @@ struct DeliveryRoutes {
             try Reply(encoding: try await gateway.store.webhookEndpoints().map { view($0) })
         }
         sim.put("webhooks/:platform") { request, context in
-            var request = request
+            let request = request
             let platform = try context.parameters.require("platform")
             let raw = try await request.bodyBytes()
             let body = try JSON.decode(EndpointBody.self, from: raw)
@@ -86,7 +86,7 @@ struct DeliveryRoutes {
             return try Reply(encoding: RedeliveredView(count: again.count, deliveries: again.map { DeliveryView($0) }))
         }
         sim.post("deliveries/retry") { request, _ in
-            var request = request
+            let request = request
             let body = try JSON.decode(RangeBody.self, from: try await request.bodyBytes())
             guard body.from <= body.to else { throw GatewayError.field("to", "must not be before from") }
             var statuses: Set<Delivery.Status> = [.exhausted]
