@@ -74,8 +74,8 @@ public struct Gateway: Sendable {
         if let offset = try await store.clockOffset() {
             clock.setOffset(offset)
         } else {
-            clock.setOffset(0)
-            clock.setOffset(configuration.startTime.timeIntervalSince(clock.now()))
+            // In one step, so nothing running meanwhile ever reads the clock at the base's own time.
+            clock.setOffset(configuration.startTime.timeIntervalSince(clock.now() - clock.currentOffset))
             try await store.saveClockOffset(clock.currentOffset)
         }
         let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
@@ -295,8 +295,11 @@ public struct Gateway: Sendable {
 
     /// Empties the store and starts over: clock at `startTime`, the seeded population again.
     public func reset() async throws {
-        try await store.reset()
-        try await start()
+        // Not in the middle of a delivery run or a clock advance, which would carry on in the old world.
+        try await delivery.whileIdle {
+            try await store.reset()
+            try await start()
+        }
     }
 }
 

@@ -161,6 +161,7 @@ extension SQLiteStore {
                     );
                     CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE status = 'pending';
                     ALTER TABLE charges ADD COLUMN voucher_visible_at INTEGER;
+                    CREATE INDEX charges_without_voucher ON charges (paid_at) WHERE status = 'paid' AND voucher_code IS NULL;
                     CREATE INDEX deliveries_charge ON deliveries (charge_id);
                     CREATE INDEX deliveries_created ON deliveries (created_at);
                     CREATE TABLE delivery_attempts (

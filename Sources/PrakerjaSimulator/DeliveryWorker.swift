@@ -23,10 +23,15 @@ public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
     public func run() async throws {
         let (engine, clock, waitClock, maxWait, logger) = (gateway.delivery, gateway.clock, waitClock, maxWait, logger)
         try await cancelWhenGracefulShutdown {
+            var lastRepair: WaitClock.Instant?
             while !Task.isCancelled {
                 do {
                     try await engine.runDue()
-                    try await gateway.reconcile()
+                    // The reconciliation job needs no more than a look per `maxWait`, however often payments wake the worker.
+                    if lastRepair.map({ $0.duration(to: waitClock.now) >= maxWait }) ?? true {
+                        lastRepair = waitClock.now
+                        try await gateway.reconcile()
+                    }
                 } catch {
                     logger.error("delivery run failed", metadata: ["error": "\(error)"])
                 }

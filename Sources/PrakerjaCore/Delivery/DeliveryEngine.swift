@@ -25,6 +25,11 @@ public actor DeliveryEngine {
     private var running = false
     private var queue: [CheckedContinuation<Void, Never>] = []
 
+    /// Runs `body` when no run or advance is going on, and keeps them waiting until it is done.
+    public func whileIdle<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await exclusively(body)
+    }
+
     private func exclusively<T>(_ body: () async throws -> T) async rethrows -> T {
         while running { await withCheckedContinuation { queue.append($0) } }
         running = true

@@ -60,7 +60,7 @@ public enum DialectDocuments {
             "| Error codes | \(cell(d.errorCodes)) |",
             "| Idempotency | \(cell(d.idempotency)) |",
             "| Voucher format | \(cell(d.voucherFormat)), e.g. `\(m.voucherExample)` for `\(sampleCode)` |",
-            "| Voucher delivery | \(m.voucherDelivery == VoucherDelivery.synchronous.rawValue ? "synchronous: the voucher is in the answer to the OTP confirmation" : "polling: the confirmation answers paid without the voucher; the transaction page shows it once the storefront has fetched it from the gateway") |",
+            "| Voucher delivery | \(m.voucherDelivery == VoucherDelivery.synchronous.rawValue ? "synchronous: the voucher is in the answer to the OTP confirmation" : "webhook: the confirmation answers paid without the voucher; the transaction page shows it once the gateway's signed voucher.issued webhook (Standard Webhooks) reached the storefront") |",
             "| Ids | account `\(m.accountIdExample)`, order `\(m.orderIdExample)` |",
             "| Customer service | \(m.customerService.channel): \(m.customerService.contact) |",
             "", "## Endpoints", "", "| operation | method | path |", "|---|---|---|",
