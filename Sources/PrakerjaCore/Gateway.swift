@@ -48,10 +48,12 @@ public struct Gateway: Sendable {
 
     public var rules: RulesProfile { configuration.rules }
 
-    /// `webhookTransport` sends webhooks (none by default); `wallClock` is real time, for their signatures.
+    /// `webhookTransport` sends webhooks (none by default); `wallClock` is real time, for their signatures; `mailer`,
+    /// when given, also sends the voucher e-mails to a real mail system.
     public init(
         catalog: Catalog, store: any GatewayStore, clock: VirtualClock, configuration: Configuration = Configuration(),
-        webhookTransport: any WebhookTransport = NoWebhookTransport(), wallClock: any TimeSource = SystemTimeSource()
+        webhookTransport: any WebhookTransport = NoWebhookTransport(), wallClock: any TimeSource = SystemTimeSource(),
+        mailer: (any EmailTransport)? = nil
     ) {
         self.catalog = catalog
         self.store = store
@@ -65,7 +67,7 @@ public struct Gateway: Sendable {
         self.training = TrainingFlow(catalog: catalog, rules: configuration.rules, delivery: purchases.delivery)
         self.delivery = DeliveryEngine(
             store: store, clock: clock, flow: purchases.delivery, catalog: catalog, transport: webhookTransport, wallClock: wallClock,
-            faults: configuration.faults
+            faults: configuration.faults, mailer: mailer
         )
     }
 

@@ -236,8 +236,17 @@ enum Rows {
         DeliveryAttempt(
             deliveryID: row["delivery_id"], number: row["number"], at: date(row["at"]),
             result: DeliveryAttempt.Result(rawValue: row["result"]) ?? .failed, httpStatus: row["http_status"], detail: row["detail"],
-            latencyMilliseconds: row["latency_ms"], nextAttemptAt: optionalDate(row["next_attempt_at"])
+            latencyMilliseconds: row["latency_ms"], nextAttemptAt: optionalDate(row["next_attempt_at"]),
+            requestHeaders: decoded([HeaderField].self, row["request_headers"]), faults: decoded([String].self, row["faults"])
         )
+    }
+
+    static func encoded(_ value: some Encodable) -> String {
+        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+    }
+
+    static func decoded<T: Decodable & ExpressibleByArrayLiteral>(_ type: T.Type, _ text: String?) -> T {
+        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) } ?? []
     }
 
     static func insert(_ m: OutboxMessage, _ db: Database) throws {

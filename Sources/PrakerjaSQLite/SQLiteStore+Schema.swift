@@ -184,6 +184,15 @@ extension SQLiteStore {
                     """
             )
         }
+        // What the console shows of each attempt: the request it sent and the faults that fired on it.
+        migrator.registerMigration("v4-attempt-details") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE delivery_attempts ADD COLUMN request_headers TEXT NOT NULL DEFAULT '[]';
+                    ALTER TABLE delivery_attempts ADD COLUMN faults TEXT NOT NULL DEFAULT '[]';
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -267,6 +267,79 @@ public struct SQLiteStore: GatewayStore {
         try await writer.read { db in try Audit.run(db) }
     }
 
+    public func messages(_ search: MessageSearch) async throws -> [FoundMessage] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.*, p.card_number AS card, c.voucher_code AS voucher
+                    FROM outbox o LEFT JOIN participants p ON p.id = o.participant_id LEFT JOIN charges c ON c.id = o.charge_id
+                    WHERE (?1 IS NULL OR o.channel = ?1) AND (?2 IS NULL OR o.id < ?2)
+                        AND (?3 IS NULL OR o.recipient = ?3 OR p.card_number = ?3 OR o.charge_id = ?3 OR c.voucher_code = ?3)
+                    ORDER BY o.id DESC LIMIT ?4
+                    """,
+                arguments: [search.channel?.rawValue, search.beforeID, search.text, search.limit]
+            ).map { FoundMessage(message: Rows.outbox($0), cardNumber: $0["card"], voucherCode: $0["voucher"]) }
+        }
+    }
+
+    public func charges(matching text: String?, limit: Int) async throws -> [Charge] {
+        try await writer.read { db in
+            guard let text else {
+                return try Row.fetchAll(db, sql: "SELECT * FROM charges ORDER BY rowid DESC LIMIT ?", arguments: [limit]).map(Rows.charge)
+            }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM charges WHERE rowid IN (
+                        SELECT rowid FROM charges WHERE id = ?1 OR platform_order_id = ?1 OR voucher_code = ?1
+                        UNION SELECT c.rowid FROM charges c JOIN participants p ON p.id = c.participant_id WHERE p.card_number = ?1
+                        UNION SELECT c.rowid FROM charges c JOIN vouchers v ON v.charge_id = c.id WHERE v.redeem_code = ?1)
+                    ORDER BY rowid DESC LIMIT ?2
+                    """,
+                arguments: [text, limit]
+            ).map(Rows.charge)
+        }
+    }
+
+    public func changeMark() async throws -> ChangeMark {
+        try await writer.read { db in
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT (SELECT value FROM sim_state WHERE key = 'epoch') AS epoch,
+                            (SELECT value FROM sim_state WHERE key = 'clock_offset') AS clock,
+                            (SELECT MAX(id) FROM outbox) AS message, (SELECT MAX(id) FROM charge_events) AS event,
+                            (SELECT MAX(rowid) FROM delivery_attempts) AS attempt, (SELECT MAX(rowid) FROM charges) AS charge,
+                            (SELECT value FROM sim_state WHERE key = 'participant_sequence') AS participants
+                        """
+                )
+            )
+            return ChangeMark(
+                epoch: row?["epoch"] ?? 0, clockOffset: row?["clock"] ?? 0, lastMessageID: row?["message"] ?? 0, lastEventID: row?["event"] ?? 0,
+                lastAttemptID: row?["attempt"] ?? 0, lastChargeID: row?["charge"] ?? 0, participants: row?["participants"] ?? 0
+            )
+        }
+    }
+
+    public func counts() async throws -> SimulationCounts {
+        try await writer.read { db in
+            func grouped(_ sql: String, _ keys: [String]) throws -> [String: Int] {
+                var counts = Dictionary(uniqueKeysWithValues: keys.map { ($0, 0) })
+                for row in try Row.fetchAll(db, sql: sql) { counts[row[0], default: 0] = row[1] }
+                return counts
+            }
+            return SimulationCounts(
+                participants: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM participants") ?? 0,
+                charges: try grouped("SELECT status, COUNT(*) FROM charges GROUP BY status", ["pending", "paid", "expired", "locked", "refunded"]),
+                vouchers: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM vouchers") ?? 0,
+                messages: try grouped("SELECT channel, COUNT(*) FROM outbox GROUP BY channel", OutboxMessage.Channel.allCases.map(\.rawValue)),
+                deliveries: try grouped("SELECT status, COUNT(*) FROM deliveries GROUP BY status", ["pending", "delivered", "exhausted"]),
+                deliveryAttempts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM delivery_attempts") ?? 0
+            )
+        }
+    }
+
     // MARK: Delivery
 
     public func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery] {
@@ -290,15 +363,15 @@ public struct SQLiteStore: GatewayStore {
         }
     }
 
-    public func deliveries(status: Delivery.Status?, platformID: String?, limit: Int) async throws -> [Delivery] {
+    public func deliveries(status: Delivery.Status?, platformID: String?, channel: DeliveryChannel?, limit: Int) async throws -> [Delivery] {
         try await writer.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT * FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR platform_id = ?2)
-                    ORDER BY created_at DESC, rowid DESC LIMIT ?3
+                    SELECT * FROM deliveries WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR platform_id = ?2) AND (?3 IS NULL OR channel = ?3)
+                    ORDER BY created_at DESC, rowid DESC LIMIT ?4
                     """,
-                arguments: [status?.rawValue, platformID, limit]
+                arguments: [status?.rawValue, platformID, channel?.rawValue, limit]
             ).map(Rows.delivery)
         }
     }
@@ -323,12 +396,13 @@ public struct SQLiteStore: GatewayStore {
             guard db.changesCount == 1 else { return false }
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO delivery_attempts (delivery_id, number, at, result, http_status, detail, latency_ms, next_attempt_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO delivery_attempts (delivery_id, number, at, result, http_status, detail, latency_ms, next_attempt_at,
+                        request_headers, faults)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
                 attempt.deliveryID, attempt.number, Rows.ms(attempt.at), attempt.result.rawValue, attempt.httpStatus, attempt.detail,
-                attempt.latencyMilliseconds, Rows.ms(attempt.nextAttemptAt),
+                attempt.latencyMilliseconds, Rows.ms(attempt.nextAttemptAt), Rows.encoded(attempt.requestHeaders), Rows.encoded(attempt.faults),
             ])
             for m in outbox { try Rows.insert(m, db) }
             for e in events { try Rows.insert(e, db) }

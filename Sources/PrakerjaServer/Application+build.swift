@@ -22,6 +22,7 @@ public func buildRouter<Context: RequestContext>(
     PartnerRoutes(gateway: gateway, authenticator: PartnerAuthenticator(catalog: gateway.catalog, wallClock: wallClock)).register(on: router)
     RedeemRoutes(gateway: gateway, wallClock: wallClock).register(on: router)
     SimulationRoutes(gateway: gateway).register(on: router)
+    ConsoleRoutes(gateway: gateway).register(on: router)
     return router
 }
 

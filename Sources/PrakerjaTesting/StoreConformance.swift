@@ -26,6 +26,7 @@ package enum StoreConformance {
         Check(name: "outbox filters by recipient and position", run: outboxFilters),
         Check(name: "the deadline sweep revokes, forfeits and blacklists", run: deadlineSweep),
         Check(name: "deliveries: due order, one recording per attempt, redelivery, webhook endpoints", run: deliveryBookkeeping),
+        Check(name: "console reads: messages and charges by any key, the change mark, counts", run: consoleReads),
     ]
 
     static func expect(_ condition: Bool, _ message: @autoclosure () -> String) throws {
@@ -431,10 +432,14 @@ package enum StoreConformance {
         try expect(try await store.dueDeliveries(until: TestWorld.start - 1, limit: 100).isEmpty, "nothing due before it was queued")
         // An attempt is recorded once: a second runner that made the same attempt is told so and writes nothing.
         var delivery = hooks[1]
-        let (attempt, events) = world.gateway.purchases.delivery.record(&delivery, .failed(httpStatus: 500, detail: "HTTP 500", retryAfter: nil), at: TestWorld.start)
+        var (attempt, events) = world.gateway.purchases.delivery.record(&delivery, .failed(httpStatus: 500, detail: "HTTP 500", retryAfter: nil), at: TestWorld.start)
+        attempt.requestHeaders = [HeaderField("webhook-id", delivery.eventID), HeaderField("webhook-signature", "v1,abc=")]
+        attempt.faults = ["webhook.reset"]
         try expect(try await store.recordAttempt(delivery, attempt, outbox: [], events: events), "first recording")
         try expect(!(try await store.recordAttempt(delivery, attempt, outbox: [], events: events)), "the same attempt recorded twice")
-        try expect(try await store.deliveryAttempts(deliveryID: delivery.id).count == 1, "attempts stored")
+        try expect(try await store.deliveryAttempts(deliveryID: delivery.id) == [attempt], "the attempt, its request headers and faults stored as made")
+        try expect(try await store.deliveries(status: .pending, platformID: "tokopedia", channel: .webhook, limit: 100).count == 4, "pending webhooks")
+        try expect(try await store.deliveries(status: nil, platformID: nil, channel: .email, limit: 100).count == 2, "e-mail deliveries")
         try expect(try await store.delivery(id: delivery.id)?.nextAttemptAt == TestWorld.start + 15 * 60, "retry scheduled")
         // By hand: by id, and by creation range and status.
         let again = try await store.redeliver(ids: [delivery.id], createdIn: nil, statuses: [.pending, .exhausted], platformID: nil, now: TestWorld.start + 60)
@@ -449,5 +454,56 @@ package enum StoreConformance {
         try expect(try await store.webhookEndpoints().first?.enabled == false, "disabled")
         _ = try await store.setWebhookEndpoint(platformID: "tokopedia", url: nil, now: TestWorld.start)
         try expect(try await store.webhookEndpoints().isEmpty, "removed")
+    }
+
+    static func consoleReads(_ store: any GatewayStore) async throws {
+        let world = try await TestWorld(store: store)
+        let empty = try await store.changeMark()
+        let a = try await world.participant()
+        let b = try await world.participant()
+        let populated = try await store.changeMark()
+        try expect(populated != empty && populated.participants == empty.participants + 2, "new participants move the change mark")
+        let (charge, voucher) = try await world.buy(a, course: world.courses()[0])
+        try await world.gateway.delivery.runDue()
+        world.advance(days: 0.001)
+        let (other, _) = try await world.buy(b, course: world.courses()[1])
+        let bought = try await store.changeMark()
+        try expect(bought.lastChargeID > populated.lastChargeID && bought.lastMessageID > populated.lastMessageID, "purchases move it: \(bought)")
+        try expect(bought.lastEventID > populated.lastEventID && bought.lastAttemptID > populated.lastAttemptID, "timeline entries and attempts move it")
+        try expect(try await store.changeMark() == bought, "it stands still while nothing happens")
+
+        // Messages: newest first; a's OTP text and voucher e-mail, b's OTP text (its e-mail is not sent yet).
+        let all = try await store.messages(MessageSearch(limit: 50))
+        let ids = all.compactMap(\.message.id)
+        try expect(all.count == 3 && ids == ids.sorted(by: >), "newest first: \(ids)")
+        for (key, count) in [(a.cardNumber, 2), (a.phone, 1), (a.email, 1), (voucher.code, 2), (charge.id, 2)] {
+            let found = try await store.messages(MessageSearch(text: key, limit: 50))
+            try expect(found.count == count && found.allSatisfy { $0.message.participantID == a.id }, "by \(key): \(found.count) messages")
+        }
+        let mail = try await store.messages(MessageSearch(channel: .email, limit: 50))
+        try expect(mail.count == 1 && mail[0].cardNumber == a.cardNumber && mail[0].voucherCode == voucher.code, "e-mail with its card and voucher")
+        try expect(try await store.messages(MessageSearch(beforeID: ids[0], limit: 1)).map(\.message.id) == [ids[1]], "the next page")
+        try expect(try await store.messages(MessageSearch(text: "no-such-thing", limit: 50)).isEmpty, "no match")
+
+        // Charges: newest first; found by id, order id, card, voucher and redeem code.
+        try expect(try await store.charges(matching: nil, limit: 10).map(\.id) == [other.id, charge.id], "latest first")
+        for key in [charge.id, charge.platformOrderID, a.cardNumber, voucher.code, voucher.redeemCode] {
+            try expect(try await store.charges(matching: key, limit: 10).map(\.id) == [charge.id], "charge by \(key)")
+        }
+        try expect(try await store.charges(matching: "no-such-thing", limit: 10).isEmpty, "no charge")
+
+        let counts = try await store.counts()
+        try expect(
+            counts == SimulationCounts(
+                participants: 2, charges: ["pending": 0, "paid": 2, "expired": 0, "locked": 0, "refunded": 0], vouchers: 2,
+                messages: ["sms": 2, "email": 1], deliveries: ["pending": 1, "delivered": 1, "exhausted": 0], deliveryAttempts: 1
+            ), "counts \(counts)"
+        )
+        try await store.saveClockOffset(42)
+        try expect(try await store.changeMark().clockOffset == 42, "a clock move moves the mark")
+        try await store.reset()
+        let reset = try await store.changeMark()
+        try expect(reset.epoch != bought.epoch && reset.lastChargeID == 0, "a reset moves the mark: \(reset)")
+        try expect(try await store.counts().participants == 0, "counts after reset")
     }
 }

@@ -22,13 +22,15 @@ package struct TestWorld: Sendable {
     package init(
         store: any GatewayStore, rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), participants: Int = 0, seed: UInt64 = 7,
         webhookTransport: any WebhookTransport = NoWebhookTransport(), retrySchedule: RetrySchedule = .xendit, faults: FaultPlan = .none,
-        wallClock: any TimeSource = SystemTimeSource()
+        wallClock: any TimeSource = SystemTimeSource(), mailer: (any EmailTransport)? = nil
     ) async throws {
         base = ManualTimeSource(Self.start)
         var configuration = Gateway.Configuration(rules: rules, policy: policy, seed: seed, participants: participants, startTime: Self.start)
         configuration.retrySchedule = retrySchedule
         configuration.faults = faults
-        gateway = Gateway(catalog: Self.catalog, store: store, clock: VirtualClock(base: base), configuration: configuration, webhookTransport: webhookTransport, wallClock: wallClock)
+        gateway = Gateway(catalog: Self.catalog, store: store, clock: VirtualClock(base: base), configuration: configuration, webhookTransport: webhookTransport, wallClock: wallClock,
+            mailer: mailer
+        )
         try await gateway.start()
     }
 

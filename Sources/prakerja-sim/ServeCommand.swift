@@ -21,8 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("webhook"), help: "PLATFORM=URL: send that platform's webhooks to URL (repeatable; also PUT /sim/webhooks/{platform}).")
     var webhooks: [String] = []
+    @Option(help: "HOST:PORT of an SMTP server (Mailpit, MailHog, a relay): voucher e-mails go there too, e-mail faults included.")
+    var smtp: String?
+    @Option(help: "Sender address of the e-mails sent over SMTP.") var smtpFrom = "voucher@prakerja-sim.local"
 
     func validate() throws {
+        if let smtp, SMTPMailer(address: smtp) == nil { throw ValidationError("--smtp takes HOST:PORT, not '\(smtp)'") }
         for pair in webhooks {
             guard let eq = pair.firstIndex(of: "="), !pair[..<eq].isEmpty else { throw ValidationError("--webhook takes PLATFORM=URL, not '\(pair)'") }
             do { try WebhookEndpoint.validate(String(pair[pair.index(after: eq)...])) } catch { throw ValidationError("--webhook \(pair): \(error.message)") }
@@ -39,11 +43,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger
         )
         let (configuration, db, webhooks) = (gateway.configuration, gateway.db, webhooks)
+        var mailer = smtp.flatMap(SMTPMailer.init(address:))
+        mailer?.from = smtpFrom
         do {
             try await withHTTPClient { http in
                 let sim = Gateway(
                     catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
-                    webhookTransport: HTTPWebhookTransport(http: http)
+                    webhookTransport: HTTPWebhookTransport(http: http), mailer: mailer
                 )
                 try await sim.start()
                 for pair in webhooks {
@@ -54,7 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
                         throw ValidationError("--webhook \(pair): \(error.message) Platforms: \(catalog.platforms.map(\.id).joined(separator: ", ")).")
                     }
                 }
-                try await serve(services, gateway: sim, storefronts: storefronts, http: http, db: db)
+                try await serve(services, gateway: sim, storefronts: storefronts, http: http, db: db, mailer: mailer)
             }
         } catch let failure as ListenFailure {
             FileHandle.standardError.write(Data("prakerja-sim serve: \(failure)\n".utf8))
@@ -62,7 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 
-    private func serve(_ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, http: HTTPClient, db: String) async throws {
+    private func serve(
+        _ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, http: HTTPClient, db: String, mailer: SMTPMailer?
+    ) async throws {
         let schedule = sim.configuration.retrySchedule
         let endpoints = try await sim.store.webhookEndpoints()
         do {
@@ -70,11 +78,13 @@ struct ServeCommand: AsyncParsableCommand {
                 let base = running.gatewayURL
                 var text = """
                     prakerja-sim gateway listening on \(base)  (rules \(sim.rules.name.rawValue), db \(db), business time \(Timestamps.iso8601(sim.clock.now())))
+                      console    \(base)/console
                       catalog    \(base)/catalog
                       partner    \(base)/partner/v1/charges
                       redeem     \(base)/api/v1/integration/payment/redeem-code/{status,commit}
                       simulation \(base)/sim/
                       openapi    \(base)/openapi.yaml
+                      e-mail     \(mailer.map { "voucher e-mails also go to \($0.name) from \($0.from)" } ?? "in the simulator's mailbox only (--smtp HOST:PORT sends them to a mail server too)")
                       webhooks   Standard Webhooks, retried after \(schedule); secrets at \(base)/sim/credentials\(endpoints.isEmpty ? "; none configured (--webhook PLATFORM=URL)" : "")
                     \(endpoints.map { "  \($0.platformID) → \($0.url)\($0.enabled ? "" : " (disabled)")\n" }.joined())storefronts (paying through \(running.storefrontGatewayURL); dialects in partners/<platform>/)
 

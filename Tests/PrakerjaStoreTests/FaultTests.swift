@@ -77,6 +77,16 @@ import Testing
             let got = received(b)
             #expect(got.count == 6 && Set(got.compactMap { $0.header("webhook-id") }).count == 2, "three tries of two events, two ids")
             #expect(try await faultsFired(w, b).filter { $0.hasPrefix("webhook.reset") }.count == 4)
+            // Each attempt keeps the faults that fired on it and the request it sent, if it sent one.
+            let paid = hooks.first { $0.eventType == .chargePaid }!
+            let tried = try await w.gateway.store.deliveryAttempts(deliveryID: paid.id)
+            #expect(tried.map(\.faults) == [["webhook.5xx"], ["webhook.5xx"], []])
+            #expect(tried[0].requestHeaders.isEmpty, "an injected 5xx never sent the request")
+            let sent = Dictionary(uniqueKeysWithValues: tried[2].requestHeaders.map { ($0.name, $0.value) })
+            #expect(sent["webhook-id"] == paid.eventID && sent["webhook-signature"]?.hasPrefix("v1,") == true && sent["webhook-timestamp"] != nil)
+            let resetHook = try await w.gateway.store.deliveries(chargeID: b.id).first { $0.channel == .webhook }!
+            let resetTries = try await w.gateway.store.deliveryAttempts(deliveryID: resetHook.id)
+            #expect(resetTries.prefix(2).allSatisfy { $0.faults == ["webhook.reset"] && !$0.requestHeaders.isEmpty }, "reset after sending: request kept")
         }
     }
 

@@ -26,10 +26,15 @@ public struct DeliveryAttempt: Codable, Sendable, Equatable {
     public var latencyMilliseconds: Int?
     /// When the next attempt is due (business time), if there is one.
     public var nextAttemptAt: Date?
+    /// The headers of the request this attempt sent (a webhook's signature among them); empty when it sent
+    /// no request.
+    public var requestHeaders: [HeaderField]
+    /// The injected faults that fired on this attempt, by name (`webhook.5xx`).
+    public var faults: [String]
 
     public init(
         deliveryID: String, number: Int, at: Date, result: Result, httpStatus: Int? = nil, detail: String, latencyMilliseconds: Int? = nil,
-        nextAttemptAt: Date? = nil
+        nextAttemptAt: Date? = nil, requestHeaders: [HeaderField] = [], faults: [String] = []
     ) {
         self.deliveryID = deliveryID
         self.number = number
@@ -39,5 +44,7 @@ public struct DeliveryAttempt: Codable, Sendable, Equatable {
         self.detail = detail
         self.latencyMilliseconds = latencyMilliseconds
         self.nextAttemptAt = nextAttemptAt
+        self.requestHeaders = requestHeaders
+        self.faults = faults
     }
 }

@@ -18,6 +18,8 @@ public actor DeliveryEngine {
     let timeout: Duration
     /// Injected failures of the e-mail and webhook channels.
     let faults: FaultPlan
+    /// Also sends the voucher e-mails to a real mail system (SMTP), when set.
+    let mailer: (any EmailTransport)?
     private var waiter: CheckedContinuation<Void, Never>?
     private var woken = false
     /// Runs take turns: an actor lets calls interleave at every `await`, and two runs reading the same due
@@ -42,9 +44,10 @@ public actor DeliveryEngine {
 
     public init(
         store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
-        wallClock: any TimeSource, timeout: Duration = .seconds(10), faults: FaultPlan = .none
+        wallClock: any TimeSource, timeout: Duration = .seconds(10), faults: FaultPlan = .none, mailer: (any EmailTransport)? = nil
     ) {
         self.faults = faults
+        self.mailer = mailer
         self.store = store
         self.clock = clock
         self.flow = flow
@@ -141,14 +144,17 @@ public actor DeliveryEngine {
         let number = delivery.attempts + 1
         let card = try await store.charge(id: delivery.chargeID)?.cardNumber ?? ""
         var fired: [ChargeEvent] = []
+        var firedNames: [String] = []
         let faults = faults
         func fires(_ fault: Fault, _ what: String) -> Bool {
             guard faults.fires(fault, chargeID: delivery.chargeID, cardNumber: card, attempt: number) else { return false }
             fired.append(ChargeEvent(chargeID: delivery.chargeID, kind: "fault", detail: "\(fault.rawValue): \(what)", at: now))
+            firedNames.append(fault.rawValue)
             return true
         }
         var outbox: [OutboxMessage] = []
         var latency: Duration?
+        var requestHeaders: [HeaderField] = []
         let outcome: DeliveryFlow.Outcome
         switch delivery.channel {
         case .page:
@@ -181,8 +187,8 @@ public actor DeliveryEngine {
                     channel: .email, participantID: delivery.participantID, recipient: to, subject: email.subject, body: email.body,
                     chargeID: delivery.chargeID, createdAt: now
                 )
-                outbox = fires(.emailDuplicated, "the voucher e-mail arrives twice") ? [message, message] : [message]
-                outcome = .delivered(httpStatus: nil, detail: "to \(to)" + (outbox.count > 1 ? ", twice" : ""))
+                let copies = fires(.emailDuplicated, "the voucher e-mail arrives twice") ? 2 : 1
+                (outcome, outbox) = await mail(message, copies: copies, delivery: delivery, at: now)
             }
         case .webhook where number == 1 && delivery.eventType == .chargePaid && fires(.webhookReordered, "charge.paid held back a minute, so voucher.issued arrives first"):
             outcome = .deferred(detail: "held back so the events arrive out of order", until: now + 60)
@@ -193,7 +199,7 @@ public actor DeliveryEngine {
                 outcome = .failed(httpStatus: nil, detail: "timed out (injected)", retryAfter: nil)
             } else {
                 var sent: DeliveryFlow.Outcome
-                (sent, latency) = await sendWebhook(delivery)
+                (sent, latency, requestHeaders) = await sendWebhook(delivery)
                 if case .delivered = sent, fires(.webhookReset, "attempt \(number) reached the platform, then the connection was reset") {
                     sent = .failed(httpStatus: nil, detail: "connection reset after the platform got it (injected)", retryAfter: nil)
                 } else if case .delivered(let status, let detail) = sent, fires(.webhookDuplicated, "the webhook is sent twice") {
@@ -204,7 +210,9 @@ public actor DeliveryEngine {
             }
         }
         var updated = delivery
-        let (attempt, events) = flow.record(&updated, outcome, at: now, latency: latency)
+        var (attempt, events) = flow.record(&updated, outcome, at: now, latency: latency)
+        attempt.requestHeaders = requestHeaders
+        attempt.faults = firedNames
         let recorded = try await store.recordAttempt(updated, attempt, outbox: outbox, events: fired + events)
         if recorded, case .disabled(let status, _) = outcome, status == 410 {
             try await store.disableWebhookEndpoint(platformID: delivery.platformID, now: now)
@@ -218,30 +226,54 @@ public actor DeliveryEngine {
         return String(address[..<at]) + "@old-" + String(address[address.index(after: at)...])
     }
 
-    private func sendWebhook(_ delivery: Delivery) async -> (DeliveryFlow.Outcome, Duration?) {
+    /// Puts the e-mail in the participant's mailbox (`copies` times) — through the mail system first, when
+    /// there is one: a message it did not accept never reached the participant.
+    private func mail(_ message: OutboxMessage, copies: Int, delivery: Delivery, at now: Date) async -> (DeliveryFlow.Outcome, [OutboxMessage]) {
+        let twice = copies > 1 ? ", twice" : ""
+        guard let mailer else { return (.delivered(httpStatus: nil, detail: "to \(message.recipient)\(twice)"), Array(repeating: message, count: copies)) }
+        let email = OutgoingEmail(
+            to: message.recipient, subject: message.subject, body: message.body, eventID: delivery.eventID, chargeID: delivery.chargeID, date: now
+        )
+        var accepted: [String] = []
+        for copy in 0..<copies {
+            switch await mailer.send(email) {
+            case .accepted(let reply): accepted.append(reply)
+            case .transient(let reason) where copy == 0:
+                return (.failed(httpStatus: nil, detail: "\(mailer.name): \(reason)", retryAfter: nil), [])
+            case .permanent(let reason) where copy == 0:
+                return (.disabled(httpStatus: nil, detail: "\(mailer.name) refused it for good: \(reason)"), [])
+            case .transient, .permanent: break  // the first copy arrived; the duplicate did not
+            }
+        }
+        let detail = "to \(message.recipient) through \(mailer.name) (\(accepted[0]))" + (accepted.count > 1 ? ", twice" : "")
+        return (.delivered(httpStatus: nil, detail: detail), Array(repeating: message, count: accepted.count))
+    }
+
+    private func sendWebhook(_ delivery: Delivery) async -> (DeliveryFlow.Outcome, Duration?, [HeaderField]) {
         let endpoint = try? await store.webhookEndpoints().first { $0.platformID == delivery.platformID }
         guard let endpoint, endpoint.enabled else {
-            return (.disabled(httpStatus: nil, detail: endpoint == nil ? "no webhook endpoint configured" : "the endpoint is disabled (it answered 410)"), nil)
+            return (.disabled(httpStatus: nil, detail: endpoint == nil ? "no webhook endpoint configured" : "the endpoint is disabled (it answered 410)"), nil, [])
         }
-        guard let platform = catalog.platform(delivery.platformID) else { return (.disabled(httpStatus: nil, detail: "unknown platform"), nil) }
+        guard let platform = catalog.platform(delivery.platformID) else { return (.disabled(httpStatus: nil, detail: "unknown platform"), nil, []) }
         let body = Array(delivery.payload.utf8)
         let headers = [("Content-Type", "application/json")]
             + StandardWebhooks.headers(
                 secret: StandardWebhooks.secret(for: platform), id: delivery.eventID, timestamp: Int64(wallClock.now().timeIntervalSince1970), body: body
             )
+        let sent = headers.map { HeaderField($0.0, $0.1) }
         switch await transport.post(url: endpoint.url, headers: headers, body: body, timeout: timeout) {
         case .unreachable(let reason, let latency):
-            return (.failed(httpStatus: nil, detail: reason, retryAfter: nil), latency)
+            return (.failed(httpStatus: nil, detail: reason, retryAfter: nil), latency, sent)
         case .answered(let status, let responseHeaders, let latency):
             switch status {
-            case 200..<300: return (.delivered(httpStatus: status, detail: "HTTP \(status)"), latency)
-            case 410: return (.disabled(httpStatus: status, detail: "HTTP 410: the endpoint is gone; disabled until it is set again"), latency)
+            case 200..<300: return (.delivered(httpStatus: status, detail: "HTTP \(status)"), latency, sent)
+            case 410: return (.disabled(httpStatus: status, detail: "HTTP 410: the endpoint is gone; disabled until it is set again"), latency, sent)
             case 429:
                 // Delay-seconds only (an HTTP-date is ignored), at most a week: a receiver cannot push an attempt out of range.
                 let after = responseHeaders.first { $0.0.lowercased() == "retry-after" }
                     .flatMap { Int($0.1.trimmingCharacters(in: .whitespaces)) }.map { TimeInterval(min(max($0, 0), 7 * 86_400)) }
-                return (.failed(httpStatus: status, detail: "HTTP 429" + (after.map { ", Retry-After \(Int($0)) s" } ?? ""), retryAfter: after), latency)
-            default: return (.failed(httpStatus: status, detail: "HTTP \(status)", retryAfter: nil), latency)
+                return (.failed(httpStatus: status, detail: "HTTP 429" + (after.map { ", Retry-After \(Int($0)) s" } ?? ""), retryAfter: after), latency, sent)
+            default: return (.failed(httpStatus: status, detail: "HTTP \(status)", retryAfter: nil), latency, sent)
             }
         }
     }

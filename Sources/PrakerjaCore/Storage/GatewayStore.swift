@@ -48,6 +48,14 @@ public protocol GatewayStore: Sendable {
     func outbox(channel: OutboxMessage.Channel, recipient: String?, afterID: Int64, limit: Int) async throws -> [OutboxMessage]
     /// Checks every participant's money and every charge's voucher; see ``AuditReport``.
     func audit() async throws -> AuditReport
+    /// Messages of both channels, newest first, with the card and voucher each concerns.
+    func messages(_ search: MessageSearch) async throws -> [FoundMessage]
+    /// Charges, newest first, whose id, platform order id, card number or voucher code is exactly `text`
+    /// (the latest ones when nil).
+    func charges(matching text: String?, limit: Int) async throws -> [Charge]
+    /// See ``ChangeMark``.
+    func changeMark() async throws -> ChangeMark
+    func counts() async throws -> SimulationCounts
 
     // MARK: Idempotency keys
     /// The fingerprint and response kept for a key, if it was used (keys are kept by the commands,
@@ -61,8 +69,8 @@ public protocol GatewayStore: Sendable {
     func delivery(id: String) async throws -> Delivery?
     /// A charge's deliveries, in the order they were queued.
     func deliveries(chargeID: String) async throws -> [Delivery]
-    /// Deliveries in `status` (any when nil), optionally of one platform, newest first.
-    func deliveries(status: Delivery.Status?, platformID: String?, limit: Int) async throws -> [Delivery]
+    /// Deliveries in `status` (any when nil), optionally of one platform and one channel, newest first.
+    func deliveries(status: Delivery.Status?, platformID: String?, channel: DeliveryChannel?, limit: Int) async throws -> [Delivery]
     func deliveryAttempts(deliveryID: String) async throws -> [DeliveryAttempt]
     /// Saves an attempt's outcome — the delivery as it now is, the attempt, the messages it put in the
     /// outbox and the timeline entries — in one transaction, if nobody recorded attempt number

@@ -70,9 +70,14 @@ struct DeliveryRoutes {
                 guard let s = Delivery.Status(rawValue: String(raw)) else { throw GatewayError.field("status", "must be pending, delivered or exhausted") }
                 return s
             }
+            let channel = try q["channel"].map { raw throws(GatewayError) in
+                guard let c = DeliveryChannel(rawValue: String(raw)) else { throw GatewayError.field("channel", "must be email, webhook, sms or page") }
+                return c
+            }
             let (_, limit) = try Paging.read(request)
             let platform = q["platform"].map(String.init)
-            return try Reply(encoding: try await gateway.store.deliveries(status: status, platformID: platform, limit: limit).map { DeliveryView($0) })
+            let found = try await gateway.store.deliveries(status: status, platformID: platform, channel: channel, limit: limit)
+            return try Reply(encoding: found.map { DeliveryView($0) })
         }
         sim.get("deliveries/:id") { _, context in
             let id = try context.parameters.require("id")

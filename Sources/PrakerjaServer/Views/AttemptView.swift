@@ -9,6 +9,8 @@ struct AttemptView: Codable {
     var detail: String
     var latencyMs: Int?
     var nextAttemptAt: Date?
+    var requestHeaders: [HeaderField]
+    var faults: [String]
 
     init(_ a: DeliveryAttempt) {
         number = a.number
@@ -18,5 +20,7 @@ struct AttemptView: Codable {
         detail = a.detail
         latencyMs = a.latencyMilliseconds
         nextAttemptAt = a.nextAttemptAt
+        requestHeaders = a.requestHeaders
+        faults = a.faults
     }
 }
