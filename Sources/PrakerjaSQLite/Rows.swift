@@ -255,6 +255,10 @@ enum Rows {
         ).execute(arguments: [m.channel.rawValue, m.participantID, m.recipient, m.subject, m.body, m.chargeID, ms(m.createdAt)])
     }
 
+    static func event(_ row: Row) -> ChargeEvent {
+        ChargeEvent(chargeID: row["charge_id"], kind: row["kind"], detail: row["detail"], at: date(row["at"]))
+    }
+
     static func insert(_ e: ChargeEvent, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO charge_events (charge_id, kind, detail, at) VALUES (?, ?, ?, ?)")
             .execute(arguments: [e.chargeID, e.kind, e.detail, ms(e.at)])

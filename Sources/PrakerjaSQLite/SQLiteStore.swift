@@ -223,9 +223,7 @@ public struct SQLiteStore: GatewayStore {
 
     public func chargeEvents(chargeID: String) async throws -> [ChargeEvent] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM charge_events WHERE charge_id = ? ORDER BY id", arguments: [chargeID]).map {
-                ChargeEvent(chargeID: $0["charge_id"], kind: $0["kind"], detail: $0["detail"], at: Date(millisecondsSince1970: $0["at"]))
-            }
+            try Row.fetchAll(db, sql: "SELECT * FROM charge_events WHERE charge_id = ? ORDER BY id", arguments: [chargeID]).map(Rows.event)
         }
     }
 
@@ -299,6 +297,12 @@ public struct SQLiteStore: GatewayStore {
                     """,
                 arguments: [text, limit]
             ).map(Rows.charge)
+        }
+    }
+
+    public func events(kind: String, limit: Int) async throws -> [ChargeEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM charge_events WHERE kind = ? ORDER BY id DESC LIMIT ?", arguments: [kind, limit]).map(Rows.event)
         }
     }
 

@@ -499,6 +499,9 @@ package enum StoreConformance {
                 messages: ["sms": 2, "email": 1], deliveries: ["pending": 1, "delivered": 1, "exhausted": 0], deliveryAttempts: 1
             ), "counts \(counts)"
         )
+        try expect(try await store.events(kind: "paid", limit: 10).map(\.chargeID) == [other.id, charge.id], "events of a kind, newest first")
+        let one = try await store.events(kind: "paid", limit: 1), none = try await store.events(kind: "fault", limit: 10)
+        try expect(one.count == 1 && none.isEmpty, "limit, none")
         try await store.saveClockOffset(42)
         try expect(try await store.changeMark().clockOffset == 42, "a clock move moves the mark")
         try await store.reset()

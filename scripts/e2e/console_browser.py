@@ -174,10 +174,13 @@ try:
     check(again, "the resend button sends the e-mail again (a second attempt)")
     print("screenshot:", browser.screenshot("console-deliveries.png"))
 
-    # Overview: counts, audit and fault plan; then advance business time with the control.
+    # Overview: counts, audit, fault plan and the faults that fired (a magic card duplicates its e-mail).
+    sim.purchase(sim.participant(card_number="5000000000004003"))
     browser.key("4")
     check(browser.wait("document.querySelector('#counts').textContent.includes('Vouchers') && document.querySelector('#audit-detail').textContent.includes('clean')", 5),
           "the overview shows counts and the audit")
+    check(browser.wait("document.querySelector('#fired').textContent.includes('email.duplicated')", 5),
+          "the fault that fired (email.duplicated) is listed")
     _, clock_before = sim.call("GET", "/sim/clock")
     browser.js("document.querySelector('#advance button[data-seconds=\"86400\"]').click()")
     moved = wait_for(lambda: sim.call("GET", "/sim/clock")[1]["offset_seconds"] - clock_before["offset_seconds"] > 86399, 5)

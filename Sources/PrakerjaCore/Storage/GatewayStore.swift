@@ -53,6 +53,8 @@ public protocol GatewayStore: Sendable {
     /// Charges, newest first, whose id, platform order id, card number or voucher code is exactly `text`
     /// (the latest ones when nil).
     func charges(matching text: String?, limit: Int) async throws -> [Charge]
+    /// Timeline entries of one kind (`fault`, say) across all charges, newest first.
+    func events(kind: String, limit: Int) async throws -> [ChargeEvent]
     /// See ``ChangeMark``.
     func changeMark() async throws -> ChangeMark
     func counts() async throws -> SimulationCounts

@@ -44,6 +44,10 @@ struct ConsoleRoutes {
             return try Reply(encoding: charges.map { ChargeView($0, voucher: nil, policy: policy) })
         }
         sim.get("counts") { _, _ in try Reply(encoding: try await store.counts()) }
+        sim.get("faults/fired") { request, _ in
+            let limit = try Paging.read(request).limit
+            return try Reply(encoding: try await store.events(kind: "fault", limit: limit).map { EventView($0, withCharge: true) })
+        }
         sim.get("events") { request, _ in try changeStream(request) }
     }
 

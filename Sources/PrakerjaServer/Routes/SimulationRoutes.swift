@@ -93,13 +93,13 @@ struct SimulationRoutes {
         sim.get("charges/:id") { _, context in
             let id = try context.parameters.require("id")
             let (charge, voucher) = try await gateway.charge(platform: nil, id: id)
-            let events = try await gateway.store.chargeEvents(chargeID: id).map(EventView.init)
+            let events = try await gateway.store.chargeEvents(chargeID: id).map { EventView($0) }
             return try Reply(encoding: SimChargeView(charge: ChargeView(charge, voucher: voucher, policy: policy), otp: charge.otp, events: events))
         }
         sim.get("charges/:id/timeline") { _, context in
             let id = try context.parameters.require("id")
             let (charge, voucher) = try await gateway.charge(platform: nil, id: id)
-            let events = try await gateway.store.chargeEvents(chargeID: id).map(EventView.init)
+            let events = try await gateway.store.chargeEvents(chargeID: id).map { EventView($0) }
             var deliveries: [DeliveryView] = []
             for d in try await gateway.store.deliveries(chargeID: id) {
                 deliveries.append(DeliveryView(d, attempts: try await gateway.store.deliveryAttempts(deliveryID: d.id)))

@@ -350,7 +350,15 @@ async function showTimeline(id) {
 function facts(pairs) { return pairs.flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v)]); }
 
 async function refreshOverview() {
-  const [counts, audit, faults] = await Promise.all([api("/sim/counts"), api("/sim/audit"), api("/sim/faults")]);
+  const [counts, audit, faults, fired] = await Promise.all([api("/sim/counts"), api("/sim/audit"), api("/sim/faults"), api("/sim/faults/fired?limit=100")]);
+  $("#fired-count").textContent = fired.length === 100 ? "(latest 100)" : `(${fired.length})`;
+  $("#fired").replaceChildren(fired.length
+    ? h("table", {}, h("thead", {}, h("tr", {}, ["At (WIB)", "Fault", "Charge"].map((t) => h("th", {}, t)))),
+        h("tbody", {}, fired.map((e) => h("tr", {},
+          h("td", { "data-label": "At" }, wib(e.at)),
+          h("td", { "data-label": "Fault" }, h("span", { class: `step lane-${e.lane} fault` }, e.detail)),
+          h("td", { "data-label": "Charge" }, h("button", { class: "link mono small", type: "button", onclick: () => openCharge(e.charge_id) }, e.charge_id))))))
+    : h("p", { class: "muted" }, "No fault has fired yet."));
   const c = counts;
   $("#counts").replaceChildren(...facts([
     ["Participants", c.participants],
