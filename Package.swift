@@ -99,10 +99,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        // The load generator: open-model arrivals, HdrHistogram per step, reports, thresholds, merging shards.
+        .target(
+            name: "PrakerjaLoad",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -115,6 +125,15 @@ let package = Package(
             dependencies: ["PrakerjaCore"]
         ),
         .testTarget(name: "PrakerjaCoreTests", dependencies: ["PrakerjaCore", "PrakerjaTesting"]),
+        .testTarget(
+            name: "PrakerjaLoadTests",
+            dependencies: [
+                "PrakerjaLoad", "PrakerjaCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]
+        ),
         .testTarget(
             name: "PrakerjaStoreTests",
             dependencies: ["PrakerjaCore", "PrakerjaSQLite", "PrakerjaTesting", .product(name: "GRDB", package: "GRDB.swift")]
