@@ -10,8 +10,10 @@ struct MailMessage: Equatable {
     var body: [String]
 
     init(_ email: OutgoingEmail, from: String) {
-        let ascii = email.body.unicodeScalars.allSatisfy { $0.isASCII && ($0.value >= 32 || $0 == "\n" || $0 == "\r" || $0 == "\t") }
-        let lines = email.body.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let ascii = email.body.unicodeScalars.allSatisfy { $0.isASCII && $0.value < 127 && ($0.value >= 32 || $0 == "\n" || $0 == "\r" || $0 == "\t") }
+        // One line end, CRLF on the wire: a lone CR or LF is never sent (RFC 5321 §2.3.8).
+        let text = email.body.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let plain = ascii && lines.allSatisfy { $0.utf8.count <= 998 }
         headers = [
             "From: Kartu Prakerja (simulated) <\(from)>",
@@ -28,7 +30,8 @@ struct MailMessage: Equatable {
         if plain {
             body = lines
         } else {
-            let encoded = Data(email.body.utf8).base64EncodedString()
+            // Text is put in canonical form (CRLF line ends) before it is encoded (RFC 2046 §4.1.1).
+            let encoded = Data(lines.joined(separator: "\r\n").utf8).base64EncodedString()
             body = stride(from: 0, to: encoded.count, by: 76).map { start in
                 let from = encoded.index(encoded.startIndex, offsetBy: start)
                 return String(encoded[from..<(encoded.index(from, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex)])

@@ -3,6 +3,7 @@ import NIOCore
 import NIOExtras
 import NIOPosix
 import PrakerjaCore
+import Synchronization
 
 /// Voucher e-mails over SMTP (RFC 5321), to a mail catcher (Mailpit, MailHog) or a relay: one connection per
 /// message — greeting, `EHLO` (`HELO` if refused), `MAIL FROM`, `RCPT TO`, `DATA`, `QUIT` — on plain TCP, with
@@ -15,10 +16,11 @@ public struct SMTPMailer: EmailTransport {
     public var from: String
     /// The name this client gives in `EHLO`.
     public var heloName: String
-    /// Bounds one whole conversation.
+    /// Bounds one conversation up to the server's acceptance of the message (RFC 5321 §4.5.3.2 allows a server
+    /// minutes after the final dot; a mail catcher answers at once).
     public var timeout: Duration
 
-    public init(host: String, port: Int, from: String = "voucher@prakerja-sim.local", heloName: String = "prakerja-sim.local", timeout: Duration = .seconds(10)) {
+    public init(host: String, port: Int, from: String = "voucher@prakerja-sim.local", heloName: String = "prakerja-sim.local", timeout: Duration = .seconds(30)) {
         self.host = host
         self.port = port
         self.from = from
@@ -39,15 +41,21 @@ public struct SMTPMailer: EmailTransport {
 
     public var name: String { "SMTP \(host):\(port)" }
 
+    /// An address that can go in `MAIL FROM:<…>` or `RCPT TO:<…>` as it is.
+    public static func isPlainAddress(_ address: String) -> Bool { MailMessage.isPlainAddress(address) }
+
     public func send(_ email: OutgoingEmail) async -> EmailSendResult {
         guard MailMessage.isPlainAddress(email.to) else { return .permanent(reason: "'\(email.to)' is not an address this client sends to") }
         let message = MailMessage(email, from: from)
+        // Once the server has accepted the message it is delivered, whatever happens to the rest of the
+        // conversation: a timeout after that must not make the attempt look failed (and send it again).
+        let accepted = AcceptedReply()
         do {
             return try await withThrowingTaskGroup(of: EmailSendResult.self) { group in
-                group.addTask { try await converse(message, to: email.to) }
+                group.addTask { try await converse(message, to: email.to) { accepted.set($0) } }
                 group.addTask {
                     try await Task.sleep(for: timeout)
-                    return .transient(reason: "timed out after \(timeout)")
+                    return accepted.reply.map { .accepted(reply: $0) } ?? .transient(reason: "timed out after \(timeout)")
                 }
                 let first = try await group.next()!
                 group.cancelAll()
@@ -60,12 +68,13 @@ public struct SMTPMailer: EmailTransport {
         }
     }
 
-    private func converse(_ message: MailMessage, to recipient: String) async throws -> EmailSendResult {
+    private func converse(_ message: MailMessage, to recipient: String, accepted: @Sendable (String) -> Void) async throws -> EmailSendResult {
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(.seconds(5))
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder()))
+                    // A reply line longer than this is not SMTP (the limit is 512 octets): refuse to buffer more.
+                    try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineBasedFrameDecoder(), maximumBufferSize: 16_384))
                     return try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
             }
@@ -91,16 +100,24 @@ public struct SMTPMailer: EmailTransport {
             }
             _ = try await command(nil, expect: [220])
             do {
-                _ = try await command("EHLO \(heloName)", expect: [250])
-            } catch let refused as SMTPReply where refused.code >= 500 {
-                _ = try await command("HELO \(heloName)", expect: [250])
+                do {
+                    _ = try await command("EHLO \(heloName)", expect: [250])
+                } catch let refused as SMTPReply where refused.code >= 500 {
+                    _ = try await command("HELO \(heloName)", expect: [250])
+                }
+                _ = try await command("MAIL FROM:<\(from)>", expect: [250])
+                _ = try await command("RCPT TO:<\(recipient)>", expect: [250, 251])
+                _ = try await command("DATA", expect: [354])
+                let reply = try await command(message.dataSection, expect: [250])
+                accepted(reply.text)
+                // Polite, not waited for: the message is the server's now.
+                try? await outbound.write(ByteBuffer(string: "QUIT\r\n"))
+                return .accepted(reply: reply.text)
+            } catch let refused as SMTPReply {
+                // RFC 5321 §4.1.1.10: say QUIT before closing, also after a refusal.
+                try? await outbound.write(ByteBuffer(string: "QUIT\r\n"))
+                throw refused
             }
-            _ = try await command("MAIL FROM:<\(from)>", expect: [250])
-            _ = try await command("RCPT TO:<\(recipient)>", expect: [250, 251])
-            _ = try await command("DATA", expect: [354])
-            let accepted = try await command(message.dataSection, expect: [250])
-            _ = try? await command("QUIT", expect: [221])
-            return .accepted(reply: accepted.text)
         }
     }
 
@@ -123,3 +140,10 @@ struct SMTPReply: Error, Equatable {
 }
 
 struct SMTPConnectionClosed: Error {}
+
+/// The server's acceptance of a message, once it came.
+final class AcceptedReply: Sendable {
+    private let state = Mutex<String?>(nil)
+    var reply: String? { state.withLock { $0 } }
+    func set(_ reply: String) { state.withLock { $0 = reply } }
+}

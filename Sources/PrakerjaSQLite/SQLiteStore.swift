@@ -315,13 +315,16 @@ public struct SQLiteStore: GatewayStore {
                             (SELECT value FROM sim_state WHERE key = 'clock_offset') AS clock,
                             (SELECT MAX(id) FROM outbox) AS message, (SELECT MAX(id) FROM charge_events) AS event,
                             (SELECT MAX(rowid) FROM delivery_attempts) AS attempt, (SELECT MAX(rowid) FROM charges) AS charge,
-                            (SELECT value FROM sim_state WHERE key = 'participant_sequence') AS participants
+                            (SELECT value FROM sim_state WHERE key = 'participant_sequence') AS participants,
+                            (SELECT MAX(id) FROM ledger) AS ledger,
+                            (SELECT COUNT(*) * 1000003 + COALESCE(SUM(updated_at % 1000003 + enabled), 0) FROM webhook_endpoints) AS endpoints
                         """
                 )
             )
             return ChangeMark(
                 epoch: row?["epoch"] ?? 0, clockOffset: row?["clock"] ?? 0, lastMessageID: row?["message"] ?? 0, lastEventID: row?["event"] ?? 0,
-                lastAttemptID: row?["attempt"] ?? 0, lastChargeID: row?["charge"] ?? 0, participants: row?["participants"] ?? 0
+                lastAttemptID: row?["attempt"] ?? 0, lastChargeID: row?["charge"] ?? 0, participants: row?["participants"] ?? 0,
+                lastLedgerID: row?["ledger"] ?? 0, endpoints: row?["endpoints"] ?? 0
             )
         }
     }

@@ -27,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let smtp, SMTPMailer(address: smtp) == nil { throw ValidationError("--smtp takes HOST:PORT, not '\(smtp)'") }
+        guard SMTPMailer.isPlainAddress(smtpFrom) else { throw ValidationError("--smtp-from takes an address such as voucher@example.test, not '\(smtpFrom)'") }
         for pair in webhooks {
             guard let eq = pair.firstIndex(of: "="), !pair[..<eq].isEmpty else { throw ValidationError("--webhook takes PLATFORM=URL, not '\(pair)'") }
             do { try WebhookEndpoint.validate(String(pair[pair.index(after: eq)...])) } catch { throw ValidationError("--webhook \(pair): \(error.message)") }

@@ -20,6 +20,8 @@ import Testing
         #expect(data.hasSuffix("\r\nKode voucher: PRK-AAAA\r\n."), "ends with the lone dot")
         #expect(data.contains("\r\n..tersembunyi\r\n"), "a line starting with a dot gets another")
         #expect(!data.replacingOccurrences(of: "\r\n", with: "").contains("\n"), "only CRLF line ends")
+        let bare = MailMessage(email(body: "a\rb\r\nc\nd"), from: "voucher@prakerja-sim.local").dataSection
+        #expect(bare.hasSuffix("\r\n\r\na\r\nb\r\nc\r\nd\r\n.") && !bare.replacingOccurrences(of: "\r\n", with: "").contains("\r"), "a lone CR becomes a line end")
         #expect(data.components(separatedBy: "\r\n\r\n").count == 2, "one blank line, between headers and body")
     }
 
@@ -30,7 +32,7 @@ import Testing
         #expect(m.headers.contains("Content-Transfer-Encoding: base64"))
         #expect(m.body.allSatisfy { $0.count <= 76 })
         let decoded = try #require(Data(base64Encoded: m.body.joined()))
-        #expect(String(decoding: decoded, as: UTF8.self) == body)
+        #expect(String(decoding: decoded, as: UTF8.self) == body.replacingOccurrences(of: "\n", with: "\r\n"), "encoded in canonical form, CRLF")
         let header = try #require(m.headers.first { $0.hasPrefix("Subject: ") })
         let words = header.dropFirst("Subject: ".count).components(separatedBy: "\r\n ")
         #expect(words.count > 1 && words.allSatisfy { $0.hasPrefix("=?UTF-8?B?") && $0.hasSuffix("?=") && $0.count <= 75 })

@@ -109,4 +109,21 @@ final class ScriptedMailer: EmailTransport {
             #expect(ids.count == 1, "a duplicate is the same message (one Message-ID)")
         }
     }
+
+    @Test func aDuplicateTheMailSystemRefusedIsNotOnTheTimeline() async throws {
+        try await withDatabaseFile { path in
+            // The first copy is taken, the injected second one refused; then, for another charge, the first refused.
+            let mailer = ScriptedMailer([.accepted(reply: "250 OK"), .transient(reason: "421 busy"), .transient(reason: "421 busy")])
+            let w = try await world(path, mailer)
+            let p = try await w.gateway.createParticipant(ParticipantDraft(cardNumber: "5000000000004003", videosWatched: 3))
+            let (charge, _) = try await w.buy(p, course: w.courses()[0])
+            try await w.gateway.delivery.runDue()
+            let d = try await emailDelivery(w, charge)
+            let attempt = try await w.gateway.store.deliveryAttempts(deliveryID: d.id)
+            #expect(d.status == .delivered && d.lastOutcome?.contains("second copy was refused: 421 busy") == true)
+            #expect(attempt.map(\.faults) == [[]], "the duplicate did not arrive, so it is not recorded as fired")
+            #expect(try await w.gateway.store.chargeEvents(chargeID: charge.id).allSatisfy { $0.kind != "fault" })
+            #expect(try await mailbox(w, p).count == 1)
+        }
+    }
 }

@@ -187,8 +187,10 @@ public actor DeliveryEngine {
                     channel: .email, participantID: delivery.participantID, recipient: to, subject: email.subject, body: email.body,
                     chargeID: delivery.chargeID, createdAt: now
                 )
-                let copies = fires(.emailDuplicated, "the voucher e-mail arrives twice") ? 2 : 1
-                (outcome, outbox) = await mail(message, copies: copies, delivery: delivery, at: now)
+                // The duplicate is on the timeline only if it did arrive (a mail system may take one copy, not both).
+                let twice = faults.fires(.emailDuplicated, chargeID: delivery.chargeID, cardNumber: card, attempt: number)
+                (outcome, outbox) = await mail(message, copies: twice ? 2 : 1, delivery: delivery, at: now)
+                if outbox.count == 2 { _ = fires(.emailDuplicated, "the voucher e-mail arrives twice") }
             }
         case .webhook where number == 1 && delivery.eventType == .chargePaid && fires(.webhookReordered, "charge.paid held back a minute, so voucher.issued arrives first"):
             outcome = .deferred(detail: "held back so the events arrive out of order", until: now + 60)
@@ -235,6 +237,7 @@ public actor DeliveryEngine {
             to: message.recipient, subject: message.subject, body: message.body, eventID: delivery.eventID, chargeID: delivery.chargeID, date: now
         )
         var accepted: [String] = []
+        var duplicateRefused = ""
         for copy in 0..<copies {
             switch await mailer.send(email) {
             case .accepted(let reply): accepted.append(reply)
@@ -242,10 +245,11 @@ public actor DeliveryEngine {
                 return (.failed(httpStatus: nil, detail: "\(mailer.name): \(reason)", retryAfter: nil), [])
             case .permanent(let reason) where copy == 0:
                 return (.disabled(httpStatus: nil, detail: "\(mailer.name) refused it for good: \(reason)"), [])
-            case .transient, .permanent: break  // the first copy arrived; the duplicate did not
+            case .transient(let reason), .permanent(let reason):
+                duplicateRefused = "; the injected second copy was refused: \(reason)"  // the first copy arrived
             }
         }
-        let detail = "to \(message.recipient) through \(mailer.name) (\(accepted[0]))" + (accepted.count > 1 ? ", twice" : "")
+        let detail = "to \(message.recipient) through \(mailer.name) (\(accepted[0]))" + (accepted.count > 1 ? ", twice" : "") + duplicateRefused
         return (.delivered(httpStatus: nil, detail: detail), Array(repeating: message, count: accepted.count))
     }
 

@@ -1,5 +1,7 @@
 /// Where the store's story has got to: it changes whenever a message, a timeline entry, a delivery attempt, a
-/// charge or a participant is added, when the clock is advanced, and on a reset. Cheap to read, so a live view can poll it
+/// charge, a ledger entry or a participant is added, when a webhook endpoint is set, changed or removed, when
+/// the clock is advanced, and on a reset. (A change to a participant alone — videos watched, a revocation —
+/// does not move it.) Cheap to read, so a live view can poll it
 /// and fetch only when it moved — from any process on the same database.
 public struct ChangeMark: Codable, Sendable, Equatable {
     public var epoch: Int64
@@ -10,11 +12,17 @@ public struct ChangeMark: Codable, Sendable, Equatable {
     public var lastChargeID: Int64
     /// Participants ever created (the participant sequence).
     public var participants: Int64
+    public var lastLedgerID: Int64
+    /// Changes whenever a webhook endpoint is set, disabled or removed.
+    public var endpoints: Int64
 
     public init(
-        epoch: Int64, clockOffset: Double, lastMessageID: Int64, lastEventID: Int64, lastAttemptID: Int64, lastChargeID: Int64, participants: Int64
+        epoch: Int64, clockOffset: Double, lastMessageID: Int64, lastEventID: Int64, lastAttemptID: Int64, lastChargeID: Int64, participants: Int64,
+        lastLedgerID: Int64, endpoints: Int64
     ) {
         self.participants = participants
+        self.lastLedgerID = lastLedgerID
+        self.endpoints = endpoints
         self.epoch = epoch
         self.clockOffset = clockOffset
         self.lastMessageID = lastMessageID

@@ -25,7 +25,7 @@ struct ConsoleRoutes {
         let store = gateway.store
         sim.get("messages") { request, _ in
             let q = request.uri.queryParameters
-            var search = MessageSearch(limit: try Paging.read(request).limit)
+            var search = MessageSearch(limit: try Paging.limit(request))
             if let raw = q["channel"] {
                 guard let channel = OutboxMessage.Channel(rawValue: String(raw)) else { throw GatewayError.field("channel", "must be sms or email") }
                 search.channel = channel
@@ -38,14 +38,14 @@ struct ConsoleRoutes {
             return try Reply(encoding: try await store.messages(search).map(FoundMessageView.init))
         }
         sim.get("charges") { request, _ in
-            let limit = try Paging.read(request).limit
+            let limit = try Paging.limit(request)
             let charges = try await store.charges(matching: Self.searchText(request.uri.queryParameters["q"]), limit: limit)
             let policy = gateway.configuration.policy
             return try Reply(encoding: charges.map { ChargeView($0, voucher: nil, policy: policy) })
         }
         sim.get("counts") { _, _ in try Reply(encoding: try await store.counts()) }
         sim.get("faults/fired") { request, _ in
-            let limit = try Paging.read(request).limit
+            let limit = try Paging.limit(request)
             return try Reply(encoding: try await store.events(kind: "fault", limit: limit).map { EventView($0, withCharge: true) })
         }
         sim.get("events") { request, _ in try changeStream(request) }

@@ -16,4 +16,11 @@ enum Paging {
         }
         return (try int("offset", default: 0, range: 0...10_000_000), try int("limit", default: 100, range: 1...maxLimit))
     }
+
+    /// `limit` only, for lists that page by position (`before`) rather than by offset: an `offset` is refused
+    /// rather than silently ignored.
+    static func limit(_ request: Request) throws(GatewayError) -> Int {
+        if request.uri.queryParameters["offset"] != nil { throw GatewayError.field("offset", "is not supported here; page with before (messages) or narrow the search") }
+        return try read(request).limit
+    }
 }

@@ -8,6 +8,9 @@ const state = {
   platforms: [],
   seenMessages: new Set(),
   messagesLoaded: false,    // after the first load, what was not seen before is highlighted
+  pagesShown: 0,
+  filterShown: null,
+  newestMessage: 0,
   deliveriesLoaded: false,
   seenDeliveries: new Map(), // id -> attempts
   openDeliveries: new Set(),
@@ -167,10 +170,14 @@ function messageCard(m) {
 function searchMessages(text) {
   const form = $("#messages-filter");
   form.q.value = text;
-  state.oldestMessage = null;
-  refreshMessages();
+  state.pagesShown = 0;
+  markDirty("messages");
 }
 
+/**
+ * The newest 50 messages (replacing the list), or the 50 before the oldest shown (appended). While older
+ * pages are shown, a change only adds the messages newer than the newest one shown, so no page is lost.
+ */
 async function refreshMessages(older = false) {
   const form = $("#messages-filter");
   const params = query(form);
@@ -178,13 +185,24 @@ async function refreshMessages(older = false) {
   if (older && state.oldestMessage) params.set("before", state.oldestMessage);
   const items = await api("/sim/messages?" + params);
   const box = $("#messages");
-  const nodes = items.map(messageCard);
-  if (older) box.append(...nodes); else box.replaceChildren(...nodes);
+  if (older) {
+    box.append(...items.map(messageCard));
+    state.pagesShown += 1;
+  } else if (state.pagesShown > 1 && state.filterShown === params.toString()) {
+    const fresh = items.filter((m) => m.id > state.newestMessage);
+    box.prepend(...fresh.map(messageCard));
+  } else {
+    box.replaceChildren(...items.map(messageCard));
+    state.pagesShown = 1;
+    state.filterShown = params.toString();
+    $("#messages-older").hidden = items.length < 50;
+  }
+  if (older) $("#messages-older").hidden = items.length < 50;
   state.messagesLoaded = true;
-  if (items.length) state.oldestMessage = items[items.length - 1].id;
-  if (!older && !items.length) state.oldestMessage = null;
-  $("#messages-empty").hidden = box.children.length > 0;
-  $("#messages-older").hidden = items.length < 50;
+  const shown = [...box.querySelectorAll(".message")].map((m) => Number(m.dataset.id));
+  state.newestMessage = shown.length ? Math.max(...shown) : 0;
+  state.oldestMessage = shown.length ? Math.min(...shown) : null;
+  $("#messages-empty").hidden = shown.length > 0;
 }
 
 // ---------- deliveries (webhooks, e-mail, held-back SMS) ----------
@@ -222,11 +240,11 @@ function deliveryRow(d) {
   const isNew = state.deliveriesLoaded && state.seenDeliveries.get(d.id) !== d.attempts;
   state.seenDeliveries.set(d.id, d.attempts);
   const open = state.openDeliveries.has(d.id);
-  const toggle = h("button", { type: "button", "aria-expanded": String(open), onclick: () => {
+  const toggle = h("button", { type: "button", "aria-expanded": String(open), dataset: { role: "toggle" }, onclick: () => {
     if (state.openDeliveries.has(d.id)) state.openDeliveries.delete(d.id); else state.openDeliveries.add(d.id);
-    refreshDeliveries();
+    markDirty("deliveries");
   } }, open ? "Hide attempts" : `Attempts (${d.attempts})`);
-  const resendButton = h("button", { type: "button", title: "Make this delivery due again now" }, "Resend");
+  const resendButton = h("button", { type: "button", title: "Make this delivery due again now", dataset: { role: "resend" } }, "Resend");
   resendButton.addEventListener("click", () => resend(d.id, resendButton));
   return h("article", { class: "delivery" + (isNew ? " new" : ""), dataset: { id: d.id, status: d.status } },
     h("div", { class: "row" },
@@ -390,6 +408,25 @@ async function refreshOverview() {
 
 const refreshers = { header: refreshHeader, messages: () => refreshMessages(false), deliveries: refreshDeliveries, charges: refreshCharges, overview: refreshOverview };
 
+/** What has the keyboard focus inside a list that is about to be redrawn: its row's id and its label. */
+function focusedControl() {
+  const el = document.activeElement;
+  const row = el && el !== document.body ? el.closest("[data-id]") : null;
+  if (!row || !el.matches("button, summary, a")) return null;
+  return { id: row.dataset.id, role: el.dataset.role, label: el.textContent.trim().split(" ")[0], tag: el.tagName };
+}
+
+/** Gives the focus back to the same control in the redrawn row (the list was rebuilt under it). */
+function restoreFocus(focus) {
+  if (!focus || (document.activeElement && document.activeElement !== document.body)) return;
+  const rows = [...document.querySelectorAll("[data-id]")].filter((r) => r.dataset.id === focus.id);
+  for (const row of rows) {
+    const control = [...row.querySelectorAll(focus.tag)].find((c) => focus.role ? c.dataset.role === focus.role : c.textContent.trim().startsWith(focus.label))
+      || (row.matches(focus.tag) ? row : null);
+    if (control) { control.focus(); return; }
+  }
+}
+
 function markDirty(...what) { what.forEach((w) => state.dirty.add(w)); schedule(); }
 
 let running = false, again = false;
@@ -402,7 +439,9 @@ async function schedule() {
       for (const part of ["header", state.view]) {
         if (!state.dirty.has(part)) continue;
         state.dirty.delete(part);
+        const focus = focusedControl();
         try { await refreshers[part](); } catch (e) { toast(`Could not refresh ${part}: ${e.message}`); }
+        restoreFocus(focus);
       }
     } while (again);
   } finally { running = false; }
@@ -445,8 +484,8 @@ function setupTabs() {
 }
 
 function setupFilters() {
-  $("#messages-filter").addEventListener("submit", (ev) => { ev.preventDefault(); state.oldestMessage = null; markDirty("messages"); });
-  $("#messages-filter").channel.addEventListener("change", () => markDirty("messages"));
+  $("#messages-filter").addEventListener("submit", (ev) => { ev.preventDefault(); state.pagesShown = 0; markDirty("messages"); });
+  $("#messages-filter").channel.addEventListener("change", () => { state.pagesShown = 0; markDirty("messages"); });
   $("#messages-older").addEventListener("click", () => refreshMessages(true).catch((e) => toast(e.message)));
   $("#deliveries-filter").addEventListener("submit", (ev) => { ev.preventDefault(); markDirty("deliveries"); });
   $("#deliveries-filter").addEventListener("change", () => markDirty("deliveries"));
@@ -471,7 +510,7 @@ async function start() {
     state.platforms.forEach((p) => select.append(h("option", { value: p.id }, p.name)));
   } catch (e) { toast(`Could not read the platforms: ${e.message}`); }
   const initial = location.hash.slice(1);
-  selectView(refreshers[initial] && initial !== "header" ? initial : "messages");
+  selectView(Object.hasOwn(refreshers, initial) && initial !== "header" ? initial : "messages");
   setInterval(tickClock, 1000);
   connect();
 }
