@@ -18,6 +18,10 @@ public struct Gateway: Sendable {
         public var faults: FaultPlan = .none
         /// How long a charge may stay debited without a voucher before reconciliation repairs it (business time).
         public var reconcileAfter: TimeInterval = 15 * 60
+        /// Delivery attempts made at once when several are due. 1 (the default) makes them one at a time in due
+        /// order, which `reproduce` and `replay` rely on; `serve` makes up to 16 at once so that a slow receiver
+        /// does not hold the others up.
+        public var deliveryParallelism: Int = 1
 
         public init(
             rules: RulesProfile = .y2021, policy: PaymentPolicy = PaymentPolicy(), seed: UInt64 = 21, participants: Int = 1000,
@@ -67,7 +71,7 @@ public struct Gateway: Sendable {
         self.training = TrainingFlow(catalog: catalog, rules: configuration.rules, delivery: purchases.delivery)
         self.delivery = DeliveryEngine(
             store: store, clock: clock, flow: purchases.delivery, catalog: catalog, transport: webhookTransport, wallClock: wallClock,
-            faults: configuration.faults, mailer: mailer
+            faults: configuration.faults, mailer: mailer, parallelism: configuration.deliveryParallelism
         )
     }
 
@@ -180,6 +184,19 @@ public struct Gateway: Sendable {
         try draft.validate(rules: rules)
         let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
         return try await store.insertParticipants(count: 1, onlyIntoEmptyStore: false) { factory.make(draft, number: $0, entropy: entropy, now: now) }[0]
+    }
+
+    /// `count` new participants in one transaction, each drawn from the seed with `draft`'s fields (which may
+    /// not name a person: no NIK, name, card, phone or e-mail, since those must differ).
+    public func createParticipants(count: Int, _ draft: ParticipantDraft) async throws -> [Participant] {
+        guard (1...100_000).contains(count) else { throw GatewayError.field("count", "must be from 1 to 100000") }
+        for (field, value) in [("nik", draft.nik), ("name", draft.name), ("card_number", draft.cardNumber), ("phone", draft.phone), ("email", draft.email)]
+        where value != nil {
+            throw GatewayError.field(field, "cannot be given for a batch: each participant needs their own")
+        }
+        try draft.validate(rules: rules)
+        let (factory, entropy, now) = (ParticipantFactory(rules: rules), entropy, clock.now())
+        return try await store.insertParticipants(count: count, onlyIntoEmptyStore: false) { factory.make(draft, number: $0, entropy: entropy, now: now) }
     }
 
     /// A participant as of now (deadline revocations applied and saved).

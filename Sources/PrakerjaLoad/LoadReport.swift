@@ -64,11 +64,25 @@ public struct LoadReport: Codable, Sendable, Equatable {
         public var dropped: Int
         /// Starts that began more than 10 ms after their intended time (measured from the intended time).
         public var late: Int
+
+        public init(scheduled: Int, started: Int, completed: Int, failed: Int, dropped: Int, late: Int) {
+            self.scheduled = scheduled
+            self.started = started
+            self.completed = completed
+            self.failed = failed
+            self.dropped = dropped
+            self.late = late
+        }
     }
 
     public struct Audit: Codable, Sendable, Equatable {
         public var ok: Bool
         public var problems: [String]
+
+        public init(ok: Bool, problems: [String]) {
+            self.ok = ok
+            self.problems = problems
+        }
     }
 
     public struct ThresholdResult: Codable, Sendable, Equatable {

@@ -7,7 +7,8 @@ import PrakerjaHTTP
 /// Assembles the gateway's router: catalog, partner payment API, redeem-code API, simulation API,
 /// OpenAPI document and health check, behind the error and request-log middleware.
 public func buildRouter<Context: RequestContext>(
-    gateway: Gateway, wallClock: any TimeSource, logger: Logger, context: Context.Type = BasicRequestContext.self
+    gateway: Gateway, wallClock: any TimeSource, logger: Logger, storefronts: StorefrontListing = StorefrontListing(),
+    context: Context.Type = BasicRequestContext.self
 ) -> Router<Context> {
     let router = Router(context: context)
     router.add(middleware: RequestLogMiddleware(logger: logger))
@@ -21,18 +22,18 @@ public func buildRouter<Context: RequestContext>(
     CatalogRoutes(catalog: gateway.catalog).register(on: router)
     PartnerRoutes(gateway: gateway, authenticator: PartnerAuthenticator(catalog: gateway.catalog, wallClock: wallClock)).register(on: router)
     RedeemRoutes(gateway: gateway, wallClock: wallClock).register(on: router)
-    SimulationRoutes(gateway: gateway).register(on: router)
+    SimulationRoutes(gateway: gateway, storefronts: storefronts).register(on: router)
     ConsoleRoutes(gateway: gateway).register(on: router)
     return router
 }
 
 /// The gateway as a Hummingbird application listening on `host:port`.
 public func buildApplication(
-    gateway: Gateway, host: String, port: Int, wallClock: any TimeSource, logger: Logger,
+    gateway: Gateway, host: String, port: Int, wallClock: any TimeSource, logger: Logger, storefronts: StorefrontListing = StorefrontListing(),
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(gateway: gateway, wallClock: wallClock, logger: logger),
+        router: buildRouter(gateway: gateway, wallClock: wallClock, logger: logger, storefronts: storefronts),
         configuration: .init(address: .hostname(host, port: port), serverName: "prakerja-sim"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger

@@ -68,7 +68,8 @@ public struct SimulationServices: Sendable {
     ) async throws {
         let (host, logger) = (host, logger)
         let gatewayPorts = AsyncStream.makeStream(of: Int.self)
-        let app = buildApplication(gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger) { port in
+        let listing = StorefrontListing()
+        let app = buildApplication(gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger, storefronts: listing) { port in
             gatewayPorts.continuation.yield(port)
             gatewayPorts.continuation.finish()
         }
@@ -121,7 +122,14 @@ public struct SimulationServices: Sendable {
             }
             let order = PlatformRegistry.platformIDs
             running.storefronts.sort { (order.firstIndex(of: $0.platformID) ?? 0) < (order.firstIndex(of: $1.platformID) ?? 0) }
-            if externalGateway == nil { try await subscribe(running.storefronts, to: gateway) }
+            if externalGateway == nil {
+                try await subscribe(running.storefronts, to: gateway)
+                listing.set(
+                    running.storefronts.map {
+                        .init(platformId: $0.platformID, baseUrl: $0.baseURL, clientId: $0.credentials.clientID, clientSecret: $0.credentials.clientSecret)
+                    }
+                )
+            }
             do {
                 try await ready(running)
             } catch {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import PrakerjaClient
 import PrakerjaCore
 import PrakerjaPlatforms
 import PrakerjaSQLite
@@ -16,7 +17,10 @@ public enum TemporarySimulation {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path)
-        let gateway = Gateway(catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration)
+        let gateway = Gateway(
+            catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
+            webhookTransport: HTTPWebhookTransport(http: http)
+        )
         try await gateway.start()
         let services = SimulationServices(externalGateway: externalGateway, platforms: platforms, logger: logger)
         try await services.run(

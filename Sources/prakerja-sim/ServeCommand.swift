@@ -43,7 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
             logger: logger
         )
-        let (configuration, db, webhooks) = (gateway.configuration, gateway.db, webhooks)
+        var configuration = gateway.configuration
+        configuration.deliveryParallelism = 16
+        let (db, webhooks) = (gateway.db, webhooks)
         var mailer = smtp.flatMap(SMTPMailer.init(address:))
         mailer?.from = smtpFrom
         do {

@@ -20,6 +20,8 @@ public actor DeliveryEngine {
     let faults: FaultPlan
     /// Also sends the voucher e-mails to a real mail system (SMTP), when set.
     let mailer: (any EmailTransport)?
+    /// Attempts made at once (1: one at a time, in due order).
+    let parallelism: Int
     private var waiter: CheckedContinuation<Void, Never>?
     private var woken = false
     /// Runs take turns: an actor lets calls interleave at every `await`, and two runs reading the same due
@@ -44,8 +46,10 @@ public actor DeliveryEngine {
 
     public init(
         store: any GatewayStore, clock: VirtualClock, flow: DeliveryFlow, catalog: Catalog, transport: any WebhookTransport,
-        wallClock: any TimeSource, timeout: Duration = .seconds(10), faults: FaultPlan = .none, mailer: (any EmailTransport)? = nil
+        wallClock: any TimeSource, timeout: Duration = .seconds(10), faults: FaultPlan = .none, mailer: (any EmailTransport)? = nil,
+        parallelism: Int = 1
     ) {
+        self.parallelism = max(1, parallelism)
         self.faults = faults
         self.mailer = mailer
         self.store = store
@@ -68,8 +72,26 @@ public actor DeliveryEngine {
         while true {
             let due = try await store.dueDeliveries(until: clock.now(), limit: 64)
             if due.isEmpty { return made }
-            for delivery in due {
-                if try await attempt(delivery) { made += 1 }
+            if parallelism == 1 {
+                for delivery in due {
+                    if try await attempt(delivery) { made += 1 }
+                }
+                continue
+            }
+            // Each delivery is its own row, recorded only if its attempt number is still the expected one, so
+            // attempts of different deliveries may overlap; at most `parallelism` at a time.
+            made += try await withThrowingTaskGroup(of: Bool.self) { group in
+                var count = 0, running = 0
+                for delivery in due {
+                    if running == parallelism, let done = try await group.next() {
+                        running -= 1
+                        if done { count += 1 }
+                    }
+                    group.addTask { try await self.attempt(delivery) }
+                    running += 1
+                }
+                for try await done in group where done { count += 1 }
+                return count
             }
         }
     }

@@ -7,11 +7,33 @@ import PrakerjaHTTP
 /// e-mail outboxes, act as a participant, move virtual time, see credentials, audit the books, reset.
 struct SimulationRoutes {
     let gateway: Gateway
+    let storefronts: StorefrontListing
 
     struct AdvanceBody: Codable { var seconds: Double }
     struct CountBody: Codable { var count: Int }
     struct RatingBody: Codable { var rating: Int }
     struct CancelBody: Codable { var scope: String }
+    struct BatchBody: Codable {
+        var count: Int
+        var wave: Int?
+        var videosWatched: Int?
+        var acceptedDaysAgo: Int?
+        enum CodingKeys: String, CodingKey {
+            case count, wave
+            case videosWatched = "videos_watched"
+            case acceptedDaysAgo = "accepted_days_ago"
+        }
+    }
+    struct BatchView: Codable {
+        struct Item: Codable {
+            var cardNumber: String
+            var phone: String
+            var email: String
+            var balance: Rupiah
+        }
+        var count: Int
+        var participants: [Item]
+    }
 
     func register(on router: Router<some RequestContext>) {
         let sim = router.group("sim")
@@ -69,6 +91,13 @@ struct SimulationRoutes {
             let draft = raw.isEmpty ? ParticipantDraft() : try JSON.decode(ParticipantDraft.self, from: raw)
             return try Reply(status: .created, encoding: try await gateway.createParticipant(draft))
         }
+        sim.post("participants/batch") { request, _ in
+            var request = request
+            let body = try JSON.decode(BatchBody.self, from: try await request.bodyBytes())
+            let made = try await gateway.createParticipants(count: body.count, ParticipantDraft(wave: body.wave, videosWatched: body.videosWatched, acceptedDaysAgo: body.acceptedDaysAgo))
+            return try Reply(status: .created, encoding: BatchView(count: made.count, participants: made.map { .init(cardNumber: $0.cardNumber, phone: $0.phone, email: $0.email, balance: $0.balance) }))
+        }
+        sim.get("storefronts") { _, _ in try Reply(encoding: storefronts.entries) }
         sim.get("participants/:card") { _, context in
             try Reply(encoding: try await gateway.participant(card: try context.parameters.require("card")))
         }
