@@ -70,6 +70,11 @@ check sh -c "! \"$bin\" replay \"$work/trace.json\" --retry-schedule 20m,45m,2h,
 # A port already in use: a clear message and exit status 2, not a hang.
 check python3 scripts/e2e/port_in_use.py "$bin" "$work"
 
+# Load: two shards at once through the storefronts `serve` lists at /sim/storefronts, merged exactly; thresholds
+#    (an unknown metric refused before the run, an impossible one failing it); the audit; --url; the HTML report
+#    opened offline in Chromium.
+check .build-venv/bin/python scripts/e2e/load_run.py "$bin" "$work" "http://127.0.0.1:$P"
+
 # 3. The OpenAPI document is true: no 5xx, no undocumented status, no schema violation. (Setting a webhook URL is
 #    left to the Swift tests: fuzzed URLs would send webhooks to hosts that are not this machine.)
 check .build-venv/bin/schemathesis run "http://127.0.0.1:$P/openapi.yaml" \

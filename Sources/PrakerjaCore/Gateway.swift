@@ -189,7 +189,7 @@ public struct Gateway: Sendable {
     /// `count` new participants in one transaction, each drawn from the seed with `draft`'s fields (which may
     /// not name a person: no NIK, name, card, phone or e-mail, since those must differ).
     public func createParticipants(count: Int, _ draft: ParticipantDraft) async throws -> [Participant] {
-        guard (1...100_000).contains(count) else { throw GatewayError.field("count", "must be from 1 to 100000") }
+        guard (1...10_000).contains(count) else { throw GatewayError.field("count", "must be from 1 to 10000") }
         for (field, value) in [("nik", draft.nik), ("name", draft.name), ("card_number", draft.cardNumber), ("phone", draft.phone), ("email", draft.email)]
         where value != nil {
             throw GatewayError.field(field, "cannot be given for a batch: each participant needs their own")

@@ -33,7 +33,10 @@ public struct LoadReport: Codable, Sendable, Equatable {
         public var histogram: EncodedHistogram
         public var uncorrectedHistogram: EncodedHistogram
 
-        init(corrected: Histogram<UInt64>, uncorrected: Histogram<UInt64>, errors: [String: Int], duration: Double) {
+        /// Figures are taken from the histograms as the report encodes them (to their 3 significant digits), so
+        /// a report read back, or merged, shows exactly the same numbers.
+        init(corrected raw: Histogram<UInt64>, uncorrected rawUncorrected: Histogram<UInt64>, errors: [String: Int], duration: Double) {
+            let corrected = EncodedHistogram(raw).histogram, uncorrected = EncodedHistogram(rawUncorrected).histogram
             count = corrected.totalCount
             errorsByKind = errors
             self.errors = errors.values.reduce(0, +)
@@ -177,6 +180,7 @@ public struct LoadReport: Codable, Sendable, Equatable {
             merged.intervals = byS.values.sorted { $0.second < $1.second }
         }
         merged.thresholds = []
+        merged.configuration["shard"] = nil
         return merged
     }
 
