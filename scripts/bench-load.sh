@@ -37,7 +37,7 @@ gen=$(python3 -c "import json;r=json.load(open('$work/ceiling.json'));print(r['s
 echo "2. load --url at 200000/s asked, 64 in flight: $(printf '%.0f' "$gen") req/s completed = $(awk -v g="$gen" -v w="$wrk_rps" 'BEGIN{printf "%.2f", g/w}') × wrk"
 
 half=$(awk -v w="$wrk_rps" 'BEGIN{printf "%.0f", w/2}')
-"$bin" load --url "$url" --rate "$half" --duration 10s --quiet --json "$work/half.json" >/dev/null || true
+"$bin" load --url "$url" --rate "$half" --duration 10s --max-in-flight 128 --quiet --json "$work/half.json" >/dev/null || true
 python3 - "$work/half.json" "$half" <<'P'
 import json, sys
 r = json.load(open(sys.argv[1])); target = float(sys.argv[2])

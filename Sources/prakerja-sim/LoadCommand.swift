@@ -196,7 +196,10 @@ struct LoadRun: AsyncParsableCommand {
         let flow = recorder.snapshot().series["flow"]
         let failed = flow?.errors.values.reduce(0, +) ?? 0
         let finished = Int(flow?.corrected.totalCount ?? 0)
-        return .init(scheduled: counts.scheduled, started: counts.started, completed: finished - failed, failed: failed, dropped: counts.dropped, late: counts.late)
+        return .init(
+            scheduled: counts.scheduled, started: counts.started, completed: finished - failed, failed: failed, dropped: counts.dropped, late: counts.late,
+            startSpanSeconds: counts.lastStart
+        )
     }
 
     /// Fresh participants who have watched the guidance videos, made in batches.

@@ -13,27 +13,19 @@ Usage: webhook_delivery.py BINARY WORKDIR   (prints 'webhooks: N passed, M faile
 """
 import http.server
 import json
-import os
-import re
-import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-import uuid
 
-from partner import free_port, partner_headers
+from partner import free_port
+from sim import Checks, Sim
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 BIN, WORK = sys.argv[1], sys.argv[2]
 N, PLATFORM, FAILS_PER_EVENT = 20, "tokopedia", 2
 
 
-GATEWAY, RECEIVER = free_port(), free_port()
-BASE = f"http://127.0.0.1:{GATEWAY}"
-DB = os.path.join(WORK, "webhooks.sqlite")
-log = open(os.path.join(WORK, "webhooks-server.log"), "ab")
+RECEIVER = free_port()
 lock = threading.Lock()
 attempts, received, bad_signatures = {}, {}, []
 secret = [None]
@@ -71,62 +63,18 @@ server = http.server.ThreadingHTTPServer(("127.0.0.1", RECEIVER), Receiver)
 threading.Thread(target=server.serve_forever, daemon=True).start()
 
 
-def start():
-    proc = subprocess.Popen(
-        [BIN, "serve", "--port", str(GATEWAY), "--db", DB, "--storefront-port", "0", "--storefront-db", DB + ".storefronts",
-         "--participants", "0", "--log-level", "warning", "--webhook", f"{PLATFORM}=http://127.0.0.1:{RECEIVER}/hooks"],
-        stdout=log, stderr=log)
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(BASE + "/health", timeout=1):
-                return proc
-        except OSError:
-            time.sleep(0.05)
-    raise SystemExit("the gateway did not start; see " + log.name)
+sim = Sim(BIN, WORK, "webhooks", ["--webhook", f"{PLATFORM}=http://127.0.0.1:{RECEIVER}/hooks"])
+call = sim.call
+check = Checks("webhooks")
 
 
-def call(method, path, body=None, headers=None):
-    data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-    req = urllib.request.Request(BASE + path, data=data, method=method, headers=dict(headers or {}))
-    if data is not None:
-        req.add_header("Content-Type", "application/json")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read() or b"null")
-    except urllib.error.HTTPError as e:
-        return e.code, json.loads(e.read() or b"null")
-
-
-def signed(method, path, body, partner_secret):
-    raw = json.dumps(body, separators=(",", ":")).encode()
-    return call(method, path, body, partner_headers(PLATFORM, partner_secret, method, path, raw))
-
-
-passed = failed = 0
-
-
-def check(ok, what):
-    global passed, failed
-    passed, failed = (passed + 1, failed) if ok else (passed, failed + 1)
-    print(("ok: " if ok else "FAILED: ") + what)
-
-
-proc = start()
+sim.start()
 _, creds = call("GET", "/sim/credentials")
-platform = next(p for p in creds["platforms"] if p["platform_id"] == PLATFORM)
-secret[0] = platform["webhook_secret"]
-_, page = call("GET", f"/catalog/courses?platform={PLATFORM}&type=self_paced&limit=50")
-course = min(page["items"], key=lambda c: c["price"])
+secret[0] = next(p for p in creds["platforms"] if p["platform_id"] == PLATFORM)["webhook_secret"]
 vouchers = {}  # charge id -> voucher code its confirm returned
 for i in range(N):
-    _, person = call("POST", "/sim/participants", {"videos_watched": 3})
-    order = uuid.uuid4().hex
-    status, charge = signed("POST", "/partner/v1/charges", {"card_number": person["card_number"], "course_id": course["id"],
-                                                           "platform_order_id": order, "account_id": "acct-" + order}, platform["secret"])
-    _, sms = call("GET", "/sim/outbox/sms?recipient=" + person["phone"])
-    otp = re.search(r"\b\d{6}\b", sms[-1]["body"]).group(0)
-    status, paid = signed("POST", f"/partner/v1/charges/{charge['id']}/confirm", {"otp": otp}, platform["secret"])
-    vouchers[charge["id"]] = paid["voucher"]["code"]
+    charge_id, status, paid = sim.purchase(sim.participant(), PLATFORM)
+    vouchers[charge_id] = paid["voucher"]["code"]
 check(len(vouchers) == N, f"{N} purchases paid")
 
 # The worker makes each first attempt at once; all fail (500). Then kill -9 with every retry pending.
@@ -138,12 +86,12 @@ while time.time() < deadline:
     time.sleep(0.05)
 check(len(pending) == 2 * N and all(d["attempts"] == 1 for d in pending),
       f"{len(pending)} webhooks pending after their first failed attempt (charge.paid and voucher.issued per purchase)")
-proc.kill()
-proc.wait()
+sim.proc.kill()
+sim.proc.wait()
 before = dict(received)
 check(not before, "nothing delivered before the crash (every first attempt failed)")
 
-proc = start()
+sim.start()
 status, clock = call("POST", "/sim/clock/advance", {"seconds": 86400})
 check(status == 200, f"advanced business time a day: {clock}")
 issued = {msg: bodies for msg, bodies in received.items() if bodies[0]["type"] == "voucher.issued"}
@@ -164,7 +112,6 @@ check(hook["status"] == "delivered" and [a["result"] for a in hook["attempt_log"
 check(any(e["kind"] == "webhook_failed" for e in timeline["events"]), "the timeline records the failures")
 status, audit = call("GET", "/sim/audit")
 check(audit["ok"] and audit["vouchers"] == N and audit["paid_charges"] == N, f"no voucher issued twice, audit clean: {audit}")
-proc.kill()
+sim.proc.kill()
 server.shutdown()
-print(f"webhooks: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+check.finish()

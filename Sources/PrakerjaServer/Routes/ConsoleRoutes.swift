@@ -35,7 +35,7 @@ struct ConsoleRoutes {
                 guard let id = Int64(String(raw)), id > 0 else { throw GatewayError.field("before", "must be a positive integer") }
                 search.beforeID = id
             }
-            return try Reply(encoding: try await store.messages(search).map(FoundMessageView.init))
+            return try Reply(encoding: try await store.messages(search).map { MessageView($0) })
         }
         sim.get("charges") { request, _ in
             let limit = try Paging.limit(request)

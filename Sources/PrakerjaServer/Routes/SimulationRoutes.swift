@@ -76,7 +76,7 @@ struct SimulationRoutes {
                     after = n
                 }
                 let messages = try await gateway.store.outbox(channel: channel, recipient: recipient, afterID: after, limit: limit)
-                return try Reply(encoding: messages.map(MessageView.init))
+                return try Reply(encoding: messages.map { MessageView($0) })
             }
         }
 
