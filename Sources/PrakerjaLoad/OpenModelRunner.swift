@@ -71,8 +71,11 @@ public struct OpenModelRunner: Sendable {
                 var index = 0
                 for offset in profile.arrivals() {
                     let intended = runStart + .nanoseconds(Int64(offset * 1e9))
-                    // Sleep only when ahead: a start already due goes at once (behind schedule, every sleep costs).
-                    if intended > clock.now { try? await clock.sleep(until: intended) }
+                    // Sleep only when ahead, and at least a millisecond: at thousands of starts a second, a timer per start
+                    // costs more than the work, and the starts due meanwhile then go together. Starts are never early;
+                    // at most a millisecond late, measured from their intended instant all the same.
+                    let ahead = clock.now
+                    if intended > ahead { try? await clock.sleep(until: max(intended, ahead + .milliseconds(1))) }
                     counts.withLock { $0.scheduled += 1 }
                     let deadline = intended + maxDelay
                     guard await slots.acquire(before: deadline, clock: clock) else {
@@ -120,13 +123,14 @@ public struct OpenModelRunner: Sendable {
     }
 }
 
-/// A counting semaphore whose waiters give up at a deadline.
+/// A counting semaphore for the one scheduling loop. A start that finds no free slot waits for the next one
+/// released (no timer per wait: at thousands of starts a second that would cost more than the work) and is
+/// dropped if that came after its deadline.
 final class Slots: Sendable {
     private struct State {
         var free: Int
         var inUse = 0
-        var waiters: [(id: Int, continuation: CheckedContinuation<Bool, Never>)] = []
-        var nextID = 0
+        var waiter: CheckedContinuation<Void, Never>?
     }
 
     private let state: Mutex<State>
@@ -135,60 +139,50 @@ final class Slots: Sendable {
 
     var inUse: Int { state.withLock { $0.inUse } }
 
-    /// Takes a slot, waiting until `deadline` at most; false when none came free in time.
+    /// Takes a slot; false (holding none) when none was free by `deadline`.
     func acquire(before deadline: ContinuousClock.Instant, clock: ContinuousClock) async -> Bool {
-        let now = state.withLock { s -> Bool in
+        if take() { return true }
+        if clock.now >= deadline { return false }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.free > 0 {
+                    s.free -= 1
+                    s.inUse += 1
+                    return true
+                }
+                s.waiter = continuation
+                return false
+            }
+            if now { continuation.resume() }
+        }
+        // The slot is ours now (handed over by `release`); too late to use it, it goes back.
+        if clock.now > deadline {
+            release()
+            return false
+        }
+        return true
+    }
+
+    private func take() -> Bool {
+        state.withLock { s in
             guard s.free > 0 else { return false }
             s.free -= 1
             s.inUse += 1
             return true
         }
-        if now { return true }
-        let id = state.withLock { s -> Int in
-            s.nextID += 1
-            return s.nextID
-        }
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await clock.sleep(until: deadline)
-                self.giveUp(id)
-            }
-            let got = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-                let resumeNow: Bool? = state.withLock { s in
-                    if s.free > 0 {
-                        s.free -= 1
-                        s.inUse += 1
-                        return true
-                    }
-                    if clock.now >= deadline { return false }
-                    s.waiters.append((id, continuation))
-                    return nil
-                }
-                if let resumeNow { continuation.resume(returning: resumeNow) }
-            }
-            group.cancelAll()
-            return got
-        }
     }
 
     func release() {
-        let waiter = state.withLock { s -> CheckedContinuation<Bool, Never>? in
-            if !s.waiters.isEmpty {
-                return s.waiters.removeFirst().continuation  // the slot passes straight to the oldest waiter
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if let w = s.waiter {
+                s.waiter = nil
+                return w  // the slot passes straight to the waiting start
             }
             s.free += 1
             s.inUse -= 1
             return nil
         }
-        waiter?.resume(returning: true)
-    }
-
-    private func giveUp(_ id: Int) {
-        let waiter = state.withLock { s -> CheckedContinuation<Bool, Never>? in
-            guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
-            return s.waiters.remove(at: i).continuation
-        }
-        waiter?.resume(returning: false)
+        waiter?.resume()
     }
 }
 
