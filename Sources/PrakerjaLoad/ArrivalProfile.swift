@@ -35,12 +35,13 @@ public struct ArrivalProfile: Sendable, Equatable, Codable {
         var stages: [Stage] = []
         for part in text.split(separator: ",") {
             let pieces = part.split(separator: ":")
-            guard pieces.count == 2, let duration = Self.seconds(String(pieces[0])), duration > 0,
-                let target = Double(pieces[1].trimmingCharacters(in: .whitespaces)), target >= 0, target.isFinite
+            guard pieces.count == 2, let duration = Self.seconds(String(pieces[0])), duration > 0, duration <= 86_400,
+                let target = Double(pieces[1].trimmingCharacters(in: .whitespaces)), target >= 0, target <= 1_000_000
             else { throw LoadError("--stages takes DURATION:RATE pairs such as '30s:100,60s:2000', not '\(part)'") }
             stages.append(Stage(duration: duration, target: target))
         }
         guard !stages.isEmpty else { throw LoadError("--stages is empty") }
+        guard stages.reduce(0, { $0 + $1.duration }) <= 86_400 else { throw LoadError("--stages last more than a day") }
         return ArrivalProfile(startRate: 0, stages: stages)
     }
 

@@ -168,6 +168,8 @@ public struct LoadReport: Codable, Sendable, Equatable {
     public static func merge(_ reports: [LoadReport]) throws(LoadError) -> LoadReport {
         guard var merged = reports.first else { throw LoadError("nothing to merge") }
         guard reports.allSatisfy({ $0.mode == merged.mode }) else { throw LoadError("cannot merge runs of different modes (\(Set(reports.map(\.mode)).sorted()))") }
+        let labels = reports.flatMap(\.shards)
+        guard Set(labels).count == labels.count else { throw LoadError("the same shard is given twice (\(labels.sorted().joined(separator: ", "))): its flows would count twice") }
         for r in reports.dropFirst() {
             merged.shards += r.shards
             merged.targetRate += r.targetRate
@@ -187,7 +189,7 @@ public struct LoadReport: Codable, Sendable, Equatable {
             }
             merged.steps = merge(merged.steps, r.steps, duration: merged.durationSeconds)
             merged.platforms = merge(merged.platforms, r.platforms, duration: merged.durationSeconds)
-            var byS = Dictionary(uniqueKeysWithValues: merged.intervals.map { ($0.second, $0) })
+            var byS = Dictionary(merged.intervals.map { ($0.second, $0) }, uniquingKeysWith: { $0.adding($1) })
             for interval in r.intervals { byS[interval.second] = byS[interval.second].map { $0.adding(interval) } ?? interval }
             merged.intervals = byS.values.sorted { $0.second < $1.second }
         }

@@ -11,8 +11,9 @@ import Synchronization
 public struct OpenModelRunner: Sendable {
     public enum Model: Sendable, Equatable {
         case open(ArrivalProfile)
-        /// `flows` virtual participants, each starting its next flow when the last one ends, for `duration` s.
-        case closed(flows: Int, duration: Double)
+        /// `flows` virtual participants, each starting its next flow when the last one ends, for `duration` s —
+        /// or until `limit` flows have started.
+        case closed(flows: Int, duration: Double, limit: Int? = nil)
     }
 
     public var model: Model
@@ -96,7 +97,7 @@ public struct OpenModelRunner: Sendable {
                     }
                     index += 1
                 }
-            case .closed(let flows, let duration):
+            case .closed(let flows, let duration, let limit):
                 let end = runStart + .nanoseconds(Int64(duration * 1e9))
                 let next = Locked(0)
                 try? await clock.sleep(until: runStart)
@@ -107,6 +108,7 @@ public struct OpenModelRunner: Sendable {
                                 defer { n += 1 }
                                 return n
                             }
+                            if let limit, index >= limit { break }
                             let now = clock.now
                             counts.withLock {
                                 $0.scheduled += 1
@@ -141,8 +143,9 @@ final class Slots: Sendable {
 
     /// Takes a slot; false (holding none) when none was free by `deadline`.
     func acquire(before deadline: ContinuousClock.Instant, clock: ContinuousClock) async -> Bool {
+        // Too late is too late, even if a slot happens to be free (after a stall, the backlog is dropped).
+        if clock.now > deadline { return false }
         if take() { return true }
-        if clock.now >= deadline { return false }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let now = state.withLock { s -> Bool in
                 if s.free > 0 {

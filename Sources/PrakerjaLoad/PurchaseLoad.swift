@@ -107,7 +107,9 @@ public struct PurchaseLoad: Sendable {
             let order = try await step("order") { try await adapter.placeOrder(account: account, courseID: courseID) }
             _ = try await step("otp_request") { try await adapter.requestOTP(account: account, orderID: order.id) }
             let otp = try await step("otp_read") { () async throws -> String in
-                let sms: [GatewayAPI.Message] = try await gateway.get("/sim/outbox/sms?recipient=\(person.phone)").decode()
+                let response = try await gateway.get("/sim/outbox/sms?recipient=\(person.phone)")
+                guard response.status == 200 else { throw StepFailure(kind: "http_\(response.status)", detail: response.text) }
+                let sms: [GatewayAPI.Message] = try response.decode()
                 guard let otp = sms.last.flatMap({ GatewayAPI.otp(in: $0.body) }) else { throw StepFailure(kind: "no_otp", detail: "no OTP texted to \(person.phone)") }
                 return otp
             }

@@ -51,11 +51,10 @@ public struct Threshold: Sendable, Equatable {
             case "errors": (metric, isShare) = (.stepErrors(step: step), true)
             case "count": metric = .stepCount(step: step)
             case "max": (metric, isLatency) = (.latency(step: step, percentile: 100), true)
-            case let p where p.hasPrefix("p") && Double(p.dropFirst()) != nil:
-                let digits = String(p.dropFirst())
-                // p50 → 50, p99 → 99, p999 → 99.9, p9999 → 99.99
-                let percentile = digits.count <= 2 ? Double(digits)! : Double(digits.prefix(2) + "." + digits.dropFirst(2))!
-                guard percentile > 0, percentile <= 100 else { throw LoadError("threshold '\(expr)': \(p) is not a percentile") }
+            case let p where p.hasPrefix("p") && p.count > 1:
+                guard let percentile = Self.percentile(String(p.dropFirst())) else {
+                    throw LoadError("threshold '\(expr)': \(p) is not a percentile; write p50, p99, p999 (99.9), p99.9, or max")
+                }
                 (metric, isLatency) = (.latency(step: step, percentile: percentile), true)
             default: throw LoadError("threshold '\(expr)': unknown metric '\(name)'; known: \(known)")
             }
@@ -65,6 +64,22 @@ public struct Threshold: Sendable, Equatable {
             throw LoadError("threshold '\(expr)': '\(raw)' is not a \(isLatency ? "duration (50ms, 2s, 800us)" : isShare ? "share (0.1%, or 0.001)" : "number")")
         }
         self.value = value
+    }
+
+    /// `50` → 50, `99` → 99, `999` → 99.9, `9999` → 99.99, `99.9` → 99.9; strictly between 0 and 100 (the
+    /// maximum is `max`).
+    static func percentile(_ text: String) -> Double? {
+        let value: Double?
+        if text.contains(".") {
+            value = text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }) ? Double(text) : nil
+        } else if text.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            // More than two digits only for the nines: p999, p9999, p995 (not p100, which would read as 10.0).
+            value = text.count <= 2 ? Double(text) : text.hasPrefix("9") ? Double(text.prefix(2) + "." + text.dropFirst(2)) : nil
+        } else {
+            value = nil
+        }
+        guard let value, value > 0, value < 100 else { return nil }
+        return value
     }
 
     /// Durations become milliseconds; shares become fractions.

@@ -26,7 +26,7 @@ struct LoadRun: AsyncParsableCommand {
     var gateway: String?
     @Option(help: "Target arrival rate, flows per second (open model).") var rate: Double?
     @Option(help: "Ramping stages instead of --rate: '30s:100,60s:2000' ramps 0→100/s over 30 s, then →2000/s over 60 s.") var stages: String?
-    @Option(help: "How long to start flows at --rate (60s, 2m, 500ms).") var duration = "60s"
+    @Option(help: "How long to start flows at --rate, or to run --closed (default 60s; --stages set their own length).") var duration: String?
     @Option(help: "Closed model instead: this many virtual participants, each starting its next flow when the last ends, for --duration.")
     var closed: Int?
     @Option(help: "Platform id, or all (equal weights); a --workload file sets weights.") var platform = "all"
@@ -52,8 +52,13 @@ struct LoadRun: AsyncParsableCommand {
     func validate() throws {
         guard (rate == nil) != (stages == nil) || closed != nil else { throw ValidationError("give --rate or --stages (or --closed N)") }
         if let rate { guard rate > 0, rate.isFinite, rate <= 1_000_000 else { throw ValidationError("--rate must be a positive number of flows per second") } }
-        guard let d = ArrivalProfile.seconds(duration), d > 0, d <= 86_400 else { throw ValidationError("--duration must be like 60s, 2m or 1h") }
-        guard let delay = ArrivalProfile.seconds(maxDelay), delay >= 0 else { throw ValidationError("--max-delay must be like 1s or 500ms") }
+        if stages != nil, duration != nil { throw ValidationError("--stages set the run's length; leave out --duration") }
+        if let stages { do { _ = try ArrivalProfile.parse(stages: stages) } catch { throw ValidationError(error.description) } }
+        guard let d = ArrivalProfile.seconds(duration ?? "60s"), d > 0, d <= 86_400 else { throw ValidationError("--duration must be like 60s, 2m or 1h (at most a day)") }
+        guard let delay = ArrivalProfile.seconds(maxDelay), delay >= 0, delay <= 3600 else { throw ValidationError("--max-delay must be like 1s or 500ms (at most an hour)") }
+        if closed != nil, minRateRatio != nil { throw ValidationError("--min-rate-ratio needs a target rate; a --closed run has none") }
+        let platformsGiven = storefronts.compactMap { $0.split(separator: "=").first.map(String.init) }
+        guard Set(platformsGiven).count == platformsGiven.count else { throw ValidationError("--storefront names a platform twice") }
         guard maxInFlight > 0 else { throw ValidationError("--max-in-flight must be positive") }
         if let closed { guard closed > 0, closed <= 100_000 else { throw ValidationError("--closed must be from 1 to 100000") } }
         if let shard { _ = try Self.parseShard(shard) }
@@ -81,14 +86,18 @@ struct LoadRun: AsyncParsableCommand {
         let catalog = try CatalogLocator.load(nil)
         let shardInfo = try shard.map(Self.parseShard)
         let share = 1.0 / Double(shardInfo?.count ?? 1)
-        let runLength = ArrivalProfile.seconds(duration)!
         var profile: ArrivalProfile
         do {
-            profile = try stages.map(ArrivalProfile.parse(stages:)) ?? .constant(rate: rate ?? 1, duration: runLength)
+            profile = try stages.map(ArrivalProfile.parse(stages:)) ?? .constant(rate: rate ?? 1, duration: ArrivalProfile.seconds(duration ?? "60s")!)
         } catch { throw ValidationError(error.description) }
+        let runLength = stages != nil ? profile.duration : ArrivalProfile.seconds(duration ?? "60s")!
+        let duration = stages != nil ? "\(Int(runLength))s" : (self.duration ?? "60s")
         profile.startRate *= share
         for i in profile.stages.indices { profile.stages[i].target *= share }
-        let model: OpenModelRunner.Model = closed.map { .closed(flows: $0, duration: runLength) } ?? .open(profile)
+        let closedFlows = closed.map { max(1, $0 / (shardInfo?.count ?? 1)) }
+        let poolSize = participants ?? (closed != nil ? 50_000 : Int((profile.expectedCount * 1.02).rounded(.up)) + 50)
+        // A closed run stops starting flows when its participants are used up (one per flow), rather than spin.
+        let model: OpenModelRunner.Model = closedFlows.map { .closed(flows: $0, duration: runLength, limit: url == nil ? poolSize : nil) } ?? .open(profile)
         let runner = OpenModelRunner(model: model, maxInFlight: maxInFlight, maxDelay: .milliseconds(Int64(ArrivalProfile.seconds(maxDelay)! * 1000)))
         let thresholds = try thresholds.map { try Threshold($0, steps: Set(url == nil ? PurchaseLoad.steps : URLLoad.steps)) }
             + (minRateRatio.map { [try Threshold("rate_ratio>=\($0)", steps: [])] } ?? [])
@@ -128,7 +137,7 @@ struct LoadRun: AsyncParsableCommand {
         if let seed { work.seed = seed }
         do { try work.validate(catalog: catalog) } catch { throw ValidationError(error.description) }
         configuration["platforms"] = work.platforms.keys.sorted().joined(separator: ",")
-        let needed = participants ?? (closed != nil ? 50_000 : Int((profile.expectedCount * 1.02).rounded(.up)) + 50)
+        let needed = poolSize
         let (finalWork, finalConfiguration, external) = (work, configuration, Dictionary(uniqueKeysWithValues: storefronts.map { pair in
             let eq = pair.firstIndex(of: "=")!
             return (String(pair[..<eq]), String(pair[pair.index(after: eq)...]))

@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func badStagesAreRefused() {
-        for bad in ["", "30s", "x:100", "30s:-1", "0s:10", "30s:abc", "30s:100,"] where !bad.hasSuffix(",") {
+        for bad in ["", "30s", "x:100", "30s:-1", "0s:10", "30s:abc", "2d:10", "30s:1e9"] {
             #expect(throws: LoadError.self, "\(bad)") { try ArrivalProfile.parse(stages: bad) }
         }
         #expect(ArrivalProfile.seconds("2m") == 120 && ArrivalProfile.seconds("500ms") == 0.5 && ArrivalProfile.seconds("1h") == 3600 && ArrivalProfile.seconds("7") == 7)

@@ -38,6 +38,8 @@ import Testing
         let again = try LoadOutput.decoder.decode(LoadReport.self, from: LoadOutput.encoder.encode(merged))
         #expect(again == merged)
         #expect(throws: LoadError.self) { try LoadReport.merge([]) }
+        let twice = report(a, started: 100, shard: "1/2")
+        #expect(throws: LoadError.self, "the same shard twice would count its flows twice") { try LoadReport.merge([twice, twice]) }
     }
 
     @Test func theReportHasTheFieldsATeamsCIReads() throws {
@@ -62,13 +64,16 @@ import Testing
         func check(_ expr: String) throws -> Bool { try Threshold(expr, steps: steps).evaluate(r).ok }
         #expect(try check("confirm.p50<=51ms") && !(try check("confirm.p99<50ms")) && (try check("confirm.max<101ms")))
         #expect(try check("confirm.p99 < 0.2s") && (try check("confirm.p999<=100.1ms")) && (try check("confirm.p99>500us")))
+        #expect(try Threshold("confirm.p99.9<1s", steps: steps).metric == .latency(step: "confirm", percentile: 99.9), "the table's own column name works")
+        #expect(try Threshold("confirm.p9999<1s", steps: steps).metric == .latency(step: "confirm", percentile: 99.99))
         #expect(try check("errors<2%") && !(try check("errors<0.5%")) && (try check("errors<=0.01")))
         #expect(try check("confirm.errors<=2%") && !(try check("confirm.errors<1%")))
         #expect(try check("dropped==0") && (try check("rate_ratio>=0.99")) && (try check("achieved_rate>=10")) && (try check("confirm.count==100")))
         #expect(try Threshold("voucher.p99<1s", steps: steps).evaluate(r).actual == nil, "a step the run did not reach has no value and fails")
         for (bad, words) in [
-            ("confrm.p99<50ms", "unknown metric 'confrm.p99'"), ("confirm.p42x<1ms", "unknown metric"), ("latency<5ms", "unknown metric 'latency'"),
+            ("confrm.p99<50ms", "unknown metric 'confrm.p99'"), ("confirm.p42x<1ms", "is not a percentile"), ("confirm.mean<1ms", "unknown metric 'confirm.mean'"), ("latency<5ms", "unknown metric 'latency'"),
             ("confirm.p99", "needs a comparison"), ("confirm.p99<fast", "is not a duration"), ("errors<lots", "is not a share"),
+            ("confirm.p100<1s", "is not a percentile"), ("confirm.pinf<1s", "is not a percentile"), ("confirm.p0.5.5<1s", "is not a percentile"), ("confirm.p1e3<1s", "is not a percentile"),
         ] {
             #expect(throws: LoadError.self) { try Threshold(bad, steps: steps) }
             do { _ = try Threshold(bad, steps: steps) } catch { #expect(error.description.contains(words), "\(bad): \(error)") }

@@ -3,8 +3,9 @@ import Foundation
 /// Makes the delivery attempts that fall due: the voucher e-mail into the mailbox, webhooks to the
 /// platforms' endpoints, on the retry schedule, in business time.
 ///
-/// One engine runs attempts one at a time, earliest due first, so the order of a run depends only on the
-/// due times. `advance(to:)` steps business time to each attempt's instant, which is how three days of
+/// By default one engine runs attempts one at a time, earliest due first, so the order of a run depends only
+/// on the due times (`reproduce` and `replay` rely on it); with `parallelism` above 1 (`serve`), attempts for
+/// different charges overlap, each charge's in due order. `advance(to:)` steps business time to each attempt's instant, which is how three days of
 /// retries take seconds without sleeping. Deliveries are durable: whatever was pending when a process died
 /// is attempted when the next one runs (at least once; receivers de-duplicate by `webhook-id`).
 public actor DeliveryEngine {
@@ -78,21 +79,46 @@ public actor DeliveryEngine {
                 }
                 continue
             }
-            // Each delivery is its own row, recorded only if its attempt number is still the expected one, so
-            // attempts of different deliveries may overlap; at most `parallelism` at a time.
-            made += try await withThrowingTaskGroup(of: Bool.self) { group in
+            // Charges in parallel (at most `parallelism` at a time), each charge's deliveries in due order, so that a
+            // platform still gets charge.paid before voucher.issued unless a fault reorders them. Each delivery is its own
+            // row, recorded only if its attempt number is still the expected one. An error ends no other attempt: the
+            // first is thrown once all are done.
+            var byCharge: [[Delivery]] = []
+            var position: [String: Int] = [:]
+            for delivery in due {
+                if let i = position[delivery.chargeID] { byCharge[i].append(delivery) } else {
+                    position[delivery.chargeID] = byCharge.count
+                    byCharge.append([delivery])
+                }
+            }
+            let (count, failure) = await withTaskGroup(of: (Int, (any Error)?).self) { group in
                 var count = 0, running = 0
-                for delivery in due {
-                    if running == parallelism, let done = try await group.next() {
+                var failure: (any Error)?
+                func collect(_ result: (Int, (any Error)?)) {
+                    count += result.0
+                    failure = failure ?? result.1
+                }
+                for deliveries in byCharge {
+                    if running == parallelism, let result = await group.next() {
                         running -= 1
-                        if done { count += 1 }
+                        collect(result)
                     }
-                    group.addTask { try await self.attempt(delivery) }
+                    group.addTask {
+                        var made = 0
+                        do {
+                            for delivery in deliveries where try await self.attempt(delivery) { made += 1 }
+                            return (made, nil)
+                        } catch {
+                            return (made, error)
+                        }
+                    }
                     running += 1
                 }
-                for try await done in group where done { count += 1 }
-                return count
+                for await result in group { collect(result) }
+                return (count, failure)
             }
+            made += count
+            if let failure { throw failure }
         }
     }
 

@@ -47,7 +47,9 @@ public struct ParticipantFactory: Sendable {
         // NIK: province/city/district code, birth date, serial. Card: 5-prefixed, ordinal in the tail.
         let nik = draft.nik ?? (rng.digits(6) + rng.digits(6) + String(format: "%04d", serial % 10_000))
         let card = draft.cardNumber ?? ("5" + rng.digits(7) + String(format: "%08d", serial % 100_000_000))
-        let phone = draft.phone ?? ("08" + ["11", "12", "13", "21", "52", "57", "77", "81", "95"].randomElement(using: &rng)! + rng.digits(8))
+        // Phone: an operator prefix, and the ordinal in the tail, so that no two participants share a number (and
+        // so never read each other's OTPs).
+        let phone = draft.phone ?? ("08" + ["11", "12", "13", "21", "52", "57", "77", "81", "95"].randomElement(using: &rng)! + String(format: "%08d", serial % 100_000_000))
         let email = draft.email ?? "\(given.lowercased()).\(family.lowercased()).\(serial)@mail.example.id"
         let accepted = now - TimeInterval(draft.acceptedDaysAgo ?? 0) * 86_400
         return Participant(
