@@ -163,7 +163,9 @@ struct LoadRun: AsyncParsableCommand {
                 do {
                     load = try PurchaseLoad(
                         workload: finalWork, adapters: adapters, gateway: client, participants: people, catalog: catalog, providers: credentials.providers,
-                        runID: "\(UUID().uuidString.prefix(6).lowercased())-\(shardTag)", recorder: recorder
+                        // The run's first card is new to this gateway (participants are made for the run), so usernames and
+                        // idempotency keys built on it never meet an earlier run's, nor another shard's.
+                        runID: "\(people.first?.cardNumber ?? "none")-\(shardTag)", recorder: recorder
                     )
                 } catch { throw ValidationError(error.description) }
                 if !quiet { print("running: \(finalConfiguration["model"]!) for \(duration) on \(finalConfiguration["platforms"]!)") }

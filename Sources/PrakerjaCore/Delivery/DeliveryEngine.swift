@@ -79,15 +79,17 @@ public actor DeliveryEngine {
                 }
                 continue
             }
-            // Charges in parallel (at most `parallelism` at a time), each charge's deliveries in due order, so that a
-            // platform still gets charge.paid before voucher.issued unless a fault reorders them. Each delivery is its own
-            // row, recorded only if its attempt number is still the expected one. An error ends no other attempt: the
-            // first is thrown once all are done.
+            // Charges and channels in parallel (at most `parallelism` at a time), each charge's deliveries on one channel
+            // in due order, so that a platform still gets charge.paid before voucher.issued unless a fault reorders
+            // them, while the e-mail does not wait for the webhooks. Each delivery is its own row, recorded only if its
+            // attempt number is still the expected one. An error ends no other attempt: the first is thrown once all
+            // are done.
             var byCharge: [[Delivery]] = []
             var position: [String: Int] = [:]
             for delivery in due {
-                if let i = position[delivery.chargeID] { byCharge[i].append(delivery) } else {
-                    position[delivery.chargeID] = byCharge.count
+                let key = delivery.chargeID + "/" + delivery.channel.rawValue
+                if let i = position[key] { byCharge[i].append(delivery) } else {
+                    position[key] = byCharge.count
                     byCharge.append([delivery])
                 }
             }
