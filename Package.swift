@@ -109,10 +109,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // The contract kit: protocol scenarios as data, run against any platform's storefront.
+        .target(
+            name: "PrakerjaContract",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaClient", "PrakerjaPlatforms",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad", "PrakerjaContract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -6,7 +6,7 @@ struct Tool: AsyncParsableCommand {
         commandName: "prakerja-sim",
         abstract: "A Kartu Prakerja integration simulator: mock gateway, redeem-code API, virtual time.",
         subcommands: [
-            ServeCommand.self, DemoCommand.self, LoadCommand.self, AuditCommand.self, CatalogCommand.self, PartnersCommand.self, BenchCommand.self,
+            ServeCommand.self, DemoCommand.self, ContractCommand.self, LoadCommand.self, AuditCommand.self, CatalogCommand.self, PartnersCommand.self, BenchCommand.self,
             ReproduceCommand.self, ReplayCommand.self,
         ]
     )

@@ -22,10 +22,12 @@ public struct FaultPlan: Sendable, Equatable, Codable, CustomStringConvertible {
 
     public static let none = FaultPlan()
 
-    /// Magic cards are `500000000000` followed by one of these four digits: their fault fires on every
-    /// charge of that card. (Generated cards end in the participant's number, so the prefix keeps
-    /// participant 4001 of a population from being a magic card by accident.)
-    public static let magicCardPrefix = "500000000000"
+    /// Magic cards are `50000000`, any four digits, then one of these four digits: their fault fires on
+    /// every charge of that card (`5000000000004001`, `5000000012344001`: the free digits let many
+    /// participants — one per contract scenario — carry the same fault). Generated cards end in the
+    /// participant's number, so the prefix keeps participant 4001 of a population from being a magic card
+    /// by accident.
+    public static let magicCardPrefix = "50000000"
     public static let magicCardSuffixes: [String: Fault] = [
         "4001": .emailLost, "4002": .emailDelayed, "4003": .emailDuplicated, "4004": .emailStaleAddress,
         "4005": .webhookServerError, "4006": .webhookTimeout, "4007": .webhookReset, "4008": .webhookDuplicated,

@@ -22,6 +22,12 @@ public protocol PlatformDialect: Sendable {
     /// How far a request's signed timestamp may stray from the storefront's clock; nil for dialects whose
     /// requests carry no timestamp.
     static var timestampTolerance: TimeInterval? { get }
+    /// Whether the dialect's confirm call carries an idempotency key (a repeat replays the first outcome)
+    /// or not (each confirm is an attempt; wrong OTPs count every time).
+    static var confirmCarriesKey: Bool { get }
+    /// Whether API clients send a client id as well as the secret (false for dialects authenticated by the
+    /// secret alone, such as a Midtrans server key or a Xendit callback token).
+    static var clientIDOnWire: Bool { get }
 
     /// The platform's id format for accounts and orders, from a sequence number.
     static func accountID(_ sequence: Int64) -> String
@@ -46,6 +52,8 @@ public protocol PlatformDialect: Sendable {
 extension PlatformDialect {
     public static var timestampTolerance: TimeInterval? { nil }
     public static var deduplicatesWebhooks: Bool { false }
+    public static var confirmCarriesKey: Bool { true }
+    public static var clientIDOnWire: Bool { true }
 
     /// Default credentials: `<platform>-sim` and a secret derived from the platform's gateway secret, so a
     /// storefront and its adapter agree without any exchange, and each platform's differ.

@@ -13,6 +13,8 @@ import PrakerjaCore
 public enum Pintaria: PlatformDialect {
     public static let platformID = "pintaria"
     public static let delivery = VoucherDelivery.webhook
+    public static let confirmCarriesKey = false
+    public static let clientIDOnWire = false
 
     public static let description = DialectDescription(
         platform: "Pintaria", borrowedFrom: "Midtrans Core API (Basic server key, status_code strings, signature_key)",

@@ -13,6 +13,7 @@ public enum SekolahMu: PlatformDialect {
     public static let delivery = VoucherDelivery.webhook
     /// Xendit-style: a callback whose `webhook-id` was processed before is acknowledged and not applied again.
     public static let deduplicatesWebhooks = true
+    public static let clientIDOnWire = false
 
     public static let description = DialectDescription(
         platform: "Sekolah.mu", borrowedFrom: "Xendit API (callback token, for-user-id, bare resources, UPPER_SNAKE error codes)",
