@@ -158,6 +158,18 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "PrakerjaContractTests",
+            dependencies: [
+                "PrakerjaContract", "PrakerjaCore", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
             name: "PrakerjaPlatformTests",
             dependencies: [
                 "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",

@@ -196,7 +196,8 @@ public struct ContractScenario: Codable, Sendable, Equatable {
         /// Redeem steps: the envelope's message (one of the six canonical ones), and whether it succeeded.
         public var message: String?
         public var success: Bool?
-        /// `voucher`, `order`: the voucher is the one the order got when it was paid (same code, same redeem code).
+        /// `confirm`: the answer carries the same voucher as the order's first successful confirm (or none,
+        /// if that carried none). Vouchers read back are always checked against the one the order was paid with.
         public var sameVoucher: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {

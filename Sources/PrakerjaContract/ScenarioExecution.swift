@@ -25,6 +25,8 @@ struct ScenarioExecution {
     var orders: [BuyerOrder] = []
     /// Vouchers as the platform showed them when paid, by order id.
     var paid: [String: BuyerVoucher] = [:]
+    /// The voucher (or none) the first successful confirm of each order answered with.
+    var firstConfirm: [String: BuyerVoucher?] = [:]
     var stepNumber = 0
 
     init(runner: ContractRunner, scenario: ContractScenario, target: ContractTarget, script: PurchaseScript) {
@@ -345,6 +347,12 @@ struct ScenarioExecution {
         }
         for outcome in outcomes {
             if let failure = check(outcome, step.expect, fail: fail) { return failure }
+            if case .success(.order(let order)) = outcome {
+                if step.expect?.sameVoucher == true, let first = firstConfirm[order.id], first?.code != order.voucher?.code {
+                    return fail(first.map { "the voucher \($0.displayCode) of the first answer" } ?? "no voucher, as in the first answer", order.voucher.map { "voucher \($0.displayCode)" } ?? "no voucher")
+                }
+                if firstConfirm[order.id] == nil { firstConfirm[order.id] = .some(order.voucher) }
+            }
             if case .success(let value) = outcome {
                 try record(value, step, fail: fail)
                 if let failure = checkValue(value, step, fail: fail) { return failure }
