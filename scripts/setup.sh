@@ -14,6 +14,6 @@ fi
 if [ "${1:-}" = "--test" ]; then
   venv=.build-venv
   [ -x "$venv/bin/pip" ] || python3 -m venv "$venv"
-  "$venv/bin/python" -c "import schemathesis, standardwebhooks, aiosmtpd, websockets" 2>/dev/null ||
-    "$venv/bin/pip" install -q schemathesis==4.32.5 standardwebhooks==1.1.0 aiosmtpd==1.4.6 websockets==17.4
+  "$venv/bin/python" -c "import schemathesis, standardwebhooks, aiosmtpd, websockets, junitparser" 2>/dev/null ||
+    "$venv/bin/pip" install -q schemathesis==4.32.5 standardwebhooks==1.1.0 aiosmtpd==1.4.6 websockets==17.4 junitparser==3.2.0
 fi

@@ -77,6 +77,9 @@ check python3 scripts/e2e/port_in_use.py "$bin" "$work"
 #    (an unknown metric refused before the run, an impossible one failing it); the audit; --url; the HTML report
 #    opened offline in Chromium.
 check .build-venv/bin/python scripts/e2e/load_run.py "$bin" "$work" "http://127.0.0.1:$P"
+# Contract kit: every scenario on all seven built-in storefronts in process (JUnit parsed by junitparser), then a
+#    storefront of the running gateway tested as an external target, with its credentials and with a wrong secret.
+check .build-venv/bin/python scripts/e2e/contract_run.py "$bin" "$work" "http://127.0.0.1:$P"
 
 # 3. The OpenAPI document is true: no 5xx, no undocumented status, no schema violation. (Setting a webhook URL is
 #    left to the Swift tests: fuzzed URLs would send webhooks to hosts that are not this machine.)

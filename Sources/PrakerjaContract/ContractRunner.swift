@@ -45,7 +45,10 @@ public struct ContractRunner: Sendable {
     /// The rules profile the gateway runs.
     public func rules() async throws -> RulesProfile.Name {
         struct Clock: Decodable { var rules: RulesProfile.Name }
-        let response = try await gateway.get("/sim/clock")
+        let response: GatewayClient.Response
+        do { response = try await gateway.get("/sim/clock") } catch {
+            throw ContractError("cannot reach the gateway at \(gateway.baseURL): \(error)")
+        }
         guard response.status == 200, let clock = try? response.decode(Clock.self) else {
             throw ContractError("\(gateway.baseURL) is not a PrakerjaSim gateway (GET /sim/clock answered HTTP \(response.status))")
         }
