@@ -84,7 +84,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            resources: [.copy("Resources/openapi")]
         ),
         // The simulator's start-up wiring (gateway + storefronts as services), shared by the CLI and the tests.
         .target(
@@ -113,9 +114,10 @@ let package = Package(
         .target(
             name: "PrakerjaContract",
             dependencies: [
-                "PrakerjaCore", "PrakerjaClient", "PrakerjaPlatforms",
+                "PrakerjaCore", "PrakerjaClient", "PrakerjaHTTP", "PrakerjaPlatforms", "PrakerjaSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(

@@ -33,6 +33,8 @@ public struct ContractRunner: Sendable {
     public let wallClock: any TimeSource
     /// How long asynchronous effects (e-mails, webhooks) and `wait` steps may take to show, in real time.
     public var settle: Duration = .seconds(10)
+    /// Hears every request the adapters make and its answer, with the platform's id.
+    public var observer: (@Sendable (String, AdapterTransport.Exchange) -> Void)?
 
     public init(http: HTTPClient, catalog: Catalog, gatewayURL: String, concurrency: Int = 8, wallClock: any TimeSource = SystemTimeSource()) {
         self.http = http

@@ -116,7 +116,12 @@ struct ScenarioExecution {
         default: break
         }
         do {
-            return try PlatformRegistry.adapter(target.platformID, http: runner.http, baseURL: target.baseURL, catalog: runner.catalog, credentials: credentials, wallClock: clock)
+            let platformID = target.platformID
+            var watch: (@Sendable (AdapterTransport.Exchange) -> Void)?
+            if let observe = runner.observer { watch = { exchange in observe(platformID, exchange) } }
+            return try PlatformRegistry.adapter(
+                platformID, http: runner.http, baseURL: target.baseURL, catalog: runner.catalog, credentials: credentials, wallClock: clock, observer: watch
+            )
         } catch {
             throw StepFailure(action: step.action.rawValue, expected: "an adapter for \(target.platformID)", actual: "\(error)")
         }

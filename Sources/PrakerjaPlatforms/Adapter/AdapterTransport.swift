@@ -14,6 +14,7 @@ public struct AdapterTransport: Sendable {
         public var target: String
         public var requestHeaders: [(String, String)]
         public var requestBody: [UInt8]
+        public var contentType: String
         public var status: Int
         public var responseBody: [UInt8]
     }
@@ -51,7 +52,7 @@ public struct AdapterTransport: Sendable {
         } catch {
             throw BuyerError(.platformUnavailable, "\(method.rawValue) \(baseURL)\(target): \(error)")
         }
-        observer?(Exchange(method: method.rawValue, target: target, requestHeaders: headers, requestBody: body ?? [], status: response.status, responseBody: response.body))
+        observer?(Exchange(method: method.rawValue, target: target, requestHeaders: headers, requestBody: body ?? [], contentType: contentType, status: response.status, responseBody: response.body))
         return response
     }
 

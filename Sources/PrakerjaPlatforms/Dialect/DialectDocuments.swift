@@ -68,7 +68,10 @@ public enum DialectDocuments {
         lines += d.endpoints.map { "| \($0.operation) | \($0.method) | `\($0.path)` |" }
         lines += ["", "## Errors and the shared taxonomy", "", "| shared kind | category | \(m.name) code | HTTP |", "|---|---|---|---|"]
         lines += m.errors.map { "| `\($0.kind)` | \($0.category) | `\($0.code)` | \($0.httpStatus) |" }
-        lines += ["", "Machine-readable: [`dialect.json`](dialect.json).", ""]
+        lines += [
+            "", "Machine-readable: [`dialect.json`](dialect.json), and the storefront's OpenAPI 3.1 document, served at `<storefront>/openapi.yaml`",
+            "([source](../../Sources/PrakerjaPlatforms/Resources/openapi/\(platform.id).yaml), derived from a full contract run).", "",
+        ]
         return lines.joined(separator: "\n")
     }
 

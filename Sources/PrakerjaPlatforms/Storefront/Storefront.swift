@@ -28,6 +28,11 @@ public struct Storefront: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: DialectErrorMiddleware(dialect: dialect, logger: logger))
         router.get("health") { _, _ in Reply(status: .ok, body: Array(#"{"status":"ok"}"#.utf8)) }
+        let document = Self.openAPIDocument(dialect.platformID)
+        router.get("openapi.yaml") { _, _ in
+            guard let document else { throw BuyerError(.platformError, "this storefront's OpenAPI document is missing from the build") }
+            return Reply(status: .ok, body: document, contentType: "application/yaml")
+        }
         dialect.registerRoutes(on: router, storefront: self)
         if dialect.delivery == .webhook {
             let engine = engine
@@ -40,6 +45,15 @@ public struct Storefront: Sendable {
             }
         }
         return router
+    }
+
+    /// The dialect's OpenAPI 3.1 document (`Resources/openapi/<platform>.yaml`, written by `prakerja-sim
+    /// partners generate` from a full contract run).
+    static func openAPIDocument(_ platformID: String) -> [UInt8]? {
+        guard let url = Bundle.module.url(forResource: platformID, withExtension: "yaml", subdirectory: "openapi"),
+            let data = try? Data(contentsOf: url)
+        else { return nil }
+        return Array(data)
     }
 
     /// Where a webhook-delivery storefront takes the gateway's webhooks.
