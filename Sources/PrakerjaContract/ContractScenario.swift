@@ -196,8 +196,8 @@ public struct ContractScenario: Codable, Sendable, Equatable {
         /// Redeem steps: the envelope's message (one of the six canonical ones), and whether it succeeded.
         public var message: String?
         public var success: Bool?
-        /// `confirm`: the answer carries the same voucher as the order's first successful confirm (or none,
-        /// if that carried none). Vouchers read back are always checked against the one the order was paid with.
+        /// `confirm`: the answer carries the voucher the order's first successful confirm carried (if that
+        /// carried none, as on platforms that learn it by webhook, the repeat may carry it or not). Vouchers read back are always checked against the one the order was paid with.
         public var sameVoucher: Bool?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
