@@ -13,7 +13,7 @@ struct ContractCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contract",
         abstract: "Contract-test platform storefronts against the shared purchase/voucher protocol.",
-        subcommands: [ContractRunCommand.self],
+        subcommands: [ContractRunCommand.self, ContractExportCommand.self],
         defaultSubcommand: ContractRunCommand.self
     )
 }
@@ -153,5 +153,40 @@ struct ContractRunCommand: AsyncParsableCommand {
             throw ValidationError("the gateway at \(gateway) lists no storefront for \(platforms.joined(separator: ", ")) (GET /sim/storefronts); give --target URL")
         }
         return targets
+    }
+}
+
+/// `prakerja-sim contract export --format pact`: the storefront → gateway contracts as Pact V4 files.
+struct ContractExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write Pact V4 contracts (each platform's storefront → the gateway), with provider states for POST /sim/pact/state.",
+        discussion: """
+            Verify them against a running gateway with the Pact verifier, e.g. `pact verifier --dir DIR --hostname 127.0.0.1 --port 8080 \
+            --provider-name prakerja-gateway --state-change-url http://127.0.0.1:8080/sim/pact/state` (PyPI pact-python-cli).
+            """
+    )
+
+    @Option(help: "Contract format (pact).") var format = "pact"
+    @Option(help: "Directory to write the contracts to (created if missing).") var out: String
+    @Option(help: "Platform id, or all.") var platform = "all"
+    @Option(help: "Catalog directory (default: ./mocks).") var mocks: String?
+
+    func validate() throws {
+        guard format == "pact" else { throw ValidationError("--format must be pact") }
+        if platform != "all" && !PlatformRegistry.platformIDs.contains(platform) {
+            throw ValidationError("--platform must be all or one of \(PlatformRegistry.platformIDs.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let catalog = try CatalogLocator.load(mocks)
+        let dir = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for (file, json) in try PactExport.storefrontToGateway(catalog: catalog, platforms: platform == "all" ? PlatformRegistry.platformIDs : [platform]) {
+            let url = dir.appendingPathComponent(file)
+            try json.write(to: url)
+            print("wrote \(url.path)")
+        }
     }
 }
