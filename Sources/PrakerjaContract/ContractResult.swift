@@ -1,4 +1,5 @@
 import Foundation
+import PrakerjaCore
 
 /// One scenario's verdict on one platform.
 public struct ContractResult: Codable, Sendable, Equatable {
@@ -28,16 +29,21 @@ public struct ContractResult: Codable, Sendable, Equatable {
     public var platform: String
     public var scenario: String
     public var covers: String
+    /// The rules profile the gateway ran.
+    public var rules: String
     public var outcome: Outcome
     public var durationMS: Double
     public var failure: Failure?
     /// Why a skipped scenario did not run.
     public var reason: String?
 
-    public init(platform: String, scenario: String, covers: String, outcome: Outcome, durationMS: Double, failure: Failure? = nil, reason: String? = nil) {
+    public init(
+        platform: String, scenario: String, covers: String, rules: String, outcome: Outcome, durationMS: Double, failure: Failure? = nil, reason: String? = nil
+    ) {
         self.platform = platform
         self.scenario = scenario
         self.covers = covers
+        self.rules = rules
         self.outcome = outcome
         self.durationMS = durationMS
         self.failure = failure
@@ -45,13 +51,14 @@ public struct ContractResult: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case platform, scenario, covers, outcome, failure, reason
+        case platform, scenario, covers, rules, outcome, failure, reason
         case durationMS = "duration_ms"
     }
 
     /// The runner's line for it.
     public var line: String {
         let head = "\(outcome == .passed ? "PASS" : outcome == .failed ? "FAIL" : "SKIP")  \(platform.padding(toLength: 13, withPad: " ", startingAt: 0)) \(scenario)"
+            + (rules == RulesProfile.Name.y2021.rawValue ? "" : " [\(rules) rules]")
         switch outcome {
         case .passed: return head + String(format: "  (%.2fs)", durationMS / 1000)
         case .failed: return head + "\n      " + (failure?.text ?? "failed")
@@ -100,6 +107,14 @@ public struct ContractReport: Codable, Sendable {
         auditProblems = try c.decode([String].self, forKey: .auditProblems)
     }
 
+    /// Results by platform, then in scenario-file order, then by rules profile.
+    public static func ordered(_ results: [ContractResult], platforms: [String], scenarios: [ContractScenario]) -> [ContractResult] {
+        let order = Dictionary(scenarios.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+        return results.sorted {
+            (platforms.firstIndex(of: $0.platform) ?? 0, order[$0.scenario] ?? 0, $0.rules) < (platforms.firstIndex(of: $1.platform) ?? 0, order[$1.scenario] ?? 0, $1.rules)
+        }
+    }
+
     public func count(_ outcome: ContractResult.Outcome) -> Int { results.filter { $0.outcome == outcome }.count }
 
     /// All ran scenarios passed, at least one ran, and the audit is clean.
@@ -134,7 +149,10 @@ public struct ContractReport: Codable, Sendable {
             let time = cases.reduce(0) { $0 + $1.durationMS } / 1000
             xml += #"  <testsuite name="\#(Self.escape(platform))" tests="\#(cases.count)" failures="\#(cases.filter { $0.outcome == .failed }.count)" errors="0" skipped="\#(cases.filter { $0.outcome == .skipped }.count)" time="\#(Self.seconds(time))">"# + "\n"
             for r in cases {
-                let head = #"    <testcase classname="contract.\#(Self.escape(platform)).\#(Self.escape(r.covers))" name="\#(Self.escape(r.scenario))" time="\#(Self.seconds(r.durationMS / 1000))""#
+                // A scenario run under both rules profiles is two test cases, named apart.
+                let twice = cases.filter { $0.scenario == r.scenario }.count > 1
+                let name = r.scenario + (twice ? " [\(r.rules) rules]" : "")
+                let head = #"    <testcase classname="contract.\#(Self.escape(platform)).\#(Self.escape(r.covers))" name="\#(Self.escape(name))" time="\#(Self.seconds(r.durationMS / 1000))""#
                 switch r.outcome {
                 case .passed: xml += head + "/>\n"
                 case .skipped: xml += head + ">\n      <skipped message=\"\(Self.escape(r.reason ?? ""))\"/>\n    </testcase>\n"

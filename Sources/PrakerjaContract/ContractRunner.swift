@@ -44,6 +44,13 @@ public struct ContractRunner: Sendable {
         self.wallClock = wallClock
     }
 
+    /// The gateway's delivery retry schedule (nil from a gateway that does not say).
+    public func retrySchedule() async -> RetrySchedule? {
+        struct Faults: Decodable { var retrySchedule: String? }
+        guard let response = try? await gateway.get("/sim/faults"), response.status == 200, let faults = try? response.decode(Faults.self) else { return nil }
+        return faults.retrySchedule.flatMap { RetrySchedule(parsing: $0) }
+    }
+
     /// The rules profile the gateway runs.
     public func rules() async throws -> RulesProfile.Name {
         struct Clock: Decodable { var rules: RulesProfile.Name }
@@ -79,6 +86,7 @@ public struct ContractRunner: Sendable {
         _ scenarios: [ContractScenario], targets: [ContractTarget], report: @Sendable @escaping (ContractResult) async -> Void = { _ in }
     ) async throws -> [ContractResult] {
         let rules = try await rules()
+        let schedule = await retrySchedule()
         let script = try await PurchaseScript.load(client: gateway)
         var shared: [(ContractScenario, ContractTarget)] = []
         var alone: [(ContractScenario, ContractTarget)] = []
@@ -89,8 +97,16 @@ public struct ContractRunner: Sendable {
                 if reason == nil, let wanted = scenario.given.rules, wanted != rules {
                     reason = "needs the \(wanted.rawValue) rules; the gateway runs \(rules.rawValue)"
                 }
+                if reason == nil, let wanted = scenario.applies.retrySchedule.flatMap({ RetrySchedule(parsing: $0) }),
+                    schedule.map({ Array($0.delays.prefix(wanted.delays.count)) != wanted.delays }) ?? true
+                {
+                    reason = "advances by the retry schedule \(wanted); the gateway's is \(schedule?.description ?? "not given")"
+                }
                 if let reason {
-                    let skipped = ContractResult(platform: target.platformID, scenario: scenario.name, covers: scenario.covers, outcome: .skipped, durationMS: 0, reason: reason)
+                    let skipped = ContractResult(
+                        platform: target.platformID, scenario: scenario.name, covers: scenario.covers, rules: rules.rawValue, outcome: .skipped, durationMS: 0,
+                        reason: reason
+                    )
                     results.append(skipped)
                     await report(skipped)
                 } else if scenario.exclusive {
@@ -105,7 +121,7 @@ public struct ContractRunner: Sendable {
             var pending = shared.makeIterator()
             func next() -> Bool {
                 guard let (scenario, target) = pending.next() else { return false }
-                group.addTask { await runner.runOne(scenario, on: target, script: script) }
+                group.addTask { await runner.runOne(scenario, on: target, script: script, rules: rules) }
                 return true
             }
             for _ in 0..<concurrency where !next() { break }
@@ -116,15 +132,11 @@ public struct ContractRunner: Sendable {
             }
         }
         for (scenario, target) in alone {
-            let result = await runOne(scenario, on: target, script: script)
+            let result = await runOne(scenario, on: target, script: script, rules: rules)
             results.append(result)
             await report(result)
         }
-        let order = Dictionary(uniqueKeysWithValues: scenarios.enumerated().map { ($1.name, $0) })
-        let platforms = targets.map(\.platformID)
-        return results.sorted {
-            (platforms.firstIndex(of: $0.platform) ?? 0, order[$0.scenario] ?? 0) < (platforms.firstIndex(of: $1.platform) ?? 0, order[$1.scenario] ?? 0)
-        }
+        return ContractReport.ordered(results, platforms: targets.map(\.platformID), scenarios: scenarios)
     }
 
     /// The gateway's money-and-voucher audit, as problem lines.
@@ -140,13 +152,13 @@ public struct ContractRunner: Sendable {
         return audit.problems
     }
 
-    func runOne(_ scenario: ContractScenario, on target: ContractTarget, script: PurchaseScript) async -> ContractResult {
+    func runOne(_ scenario: ContractScenario, on target: ContractTarget, script: PurchaseScript, rules: RulesProfile.Name) async -> ContractResult {
         let started = ContinuousClock.now
         var execution = ScenarioExecution(runner: self, scenario: scenario, target: target, script: script)
         let failure = await execution.run()
         let elapsed = ContinuousClock.now - started
         return ContractResult(
-            platform: target.platformID, scenario: scenario.name, covers: scenario.covers, outcome: failure == nil ? .passed : .failed,
+            platform: target.platformID, scenario: scenario.name, covers: scenario.covers, rules: rules.rawValue, outcome: failure == nil ? .passed : .failed,
             durationMS: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15, failure: failure
         )
     }

@@ -55,6 +55,8 @@ public struct ContractScenario: Codable, Sendable, Equatable {
         public var signedTimestamps: Bool?
         /// Only dialects whose clients send a client id besides the secret.
         public var clientID: Bool?
+        /// Only gateways whose retry schedule starts with these delays (`15m,45m`): the scenario advances by them.
+        public var retrySchedule: String?
 
         public init() {}
 
@@ -63,6 +65,7 @@ public struct ContractScenario: Codable, Sendable, Equatable {
             case confirmKey = "confirm_key"
             case signedTimestamps = "signed_timestamps"
             case clientID = "client_id"
+            case retrySchedule = "retry_schedule"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -71,6 +74,10 @@ public struct ContractScenario: Codable, Sendable, Equatable {
             confirmKey = try c.decodeIfPresent(Bool.self, forKey: .confirmKey)
             signedTimestamps = try c.decodeIfPresent(Bool.self, forKey: .signedTimestamps)
             clientID = try c.decodeIfPresent(Bool.self, forKey: .clientID)
+            retrySchedule = try c.decodeIfPresent(String.self, forKey: .retrySchedule)
+            if let retrySchedule, RetrySchedule(parsing: retrySchedule) == nil {
+                throw DecodingError.dataCorruptedError(forKey: .retrySchedule, in: c, debugDescription: "retry_schedule is delays such as 15m,45m")
+            }
             if let delivery, !["webhook", "synchronous"].contains(delivery) {
                 throw DecodingError.dataCorruptedError(forKey: .delivery, in: c, debugDescription: "delivery is webhook or synchronous")
             }
@@ -179,6 +186,32 @@ public struct ContractScenario: Codable, Sendable, Equatable {
                 throw DecodingError.dataCorruptedError(forKey: .parallel, in: c, debugDescription: "parallel is 2 to 64")
             }
             if let times, !(1...20).contains(times) { throw DecodingError.dataCorruptedError(forKey: .times, in: c, debugDescription: "times is 1 to 20") }
+            // Each field and expectation only where the action uses it, so none is silently ignored.
+            let orderSteps: Set<Action> = [.requestOTP, .resendOTP, .confirm, .order, .voucher, .completeTraining, .rateTraining, .cancel, .redeemStatus, .redeemCommit]
+            let uses: [(CodingKeys, Bool, Set<Action>)] = [
+                (.username, username != nil, [.signIn]), (.card, card != nil, [.signIn]), (.course, course != nil, [.placeOrder]),
+                (.type, type != nil, [.courses, .placeOrder]), (.otp, otp != nil, [.confirm]), (.key, key != nil, [.confirm]),
+                (.parallel, parallel != nil, [.confirm]), (.distinctKeys, distinctKeys != nil, [.confirm]), (.order, order != nil, orderSteps),
+                (.by, by != nil, [.advance]), (.scope, scope != nil, [.cancel]), (.provider, provider != nil, [.redeemStatus, .redeemCommit]),
+                (.code, code != nil, [.redeemStatus, .redeemCommit]), (.sequence, sequence != nil, [.redeemStatus, .redeemCommit]), (.wait, wait != nil, [.voucher]),
+            ]
+            for (key, given, actions) in uses where given && !actions.contains(action) {
+                throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(action.rawValue) does not take \(key.stringValue)")
+            }
+            guard let expect else { return }
+            let adapterSteps: Set<Action> = [.signIn, .courses, .placeOrder, .requestOTP, .resendOTP, .confirm, .order, .voucher]
+            let orderAnswers: Set<Action> = [.placeOrder, .requestOTP, .resendOTP, .confirm, .order]
+            let checks: [(String, Bool, Set<Action>)] = [
+                ("error", expect.error != nil, adapterSteps), ("status", expect.status != nil, orderAnswers), ("voucher", expect.voucher != nil, orderAnswers),
+                ("same_voucher", expect.sameVoucher != nil, [.confirm]), ("message", expect.message != nil, [.redeemStatus, .redeemCommit]),
+                ("success", expect.success != nil, [.redeemStatus, .redeemCommit]),
+            ]
+            for (name, given, actions) in checks where given && !actions.contains(action) {
+                throw DecodingError.dataCorruptedError(forKey: .expect, in: c, debugDescription: "\(action.rawValue) cannot expect \(name)")
+            }
+            if expect.error != nil && (expect.status != nil || expect.voucher != nil || expect.sameVoucher != nil) {
+                throw DecodingError.dataCorruptedError(forKey: .expect, in: c, debugDescription: "an expected error excludes status, voucher and same_voucher")
+            }
         }
 
         /// Business time the step lets pass.
@@ -229,13 +262,18 @@ public struct ContractScenario: Codable, Sendable, Equatable {
         public var sms: Int?
         /// Voucher e-mails delivered to the participant.
         public var emails: Int?
-        /// The last charge's webhook delivery: its status and attempts.
+        /// The last charge's `voucher.issued` webhook delivery: its status and attempts.
         public var webhook: String?
         public var webhookAttempts: Int?
+        /// The faults that fired on the last charge, in order, one per delivery and attempt they hit (its
+        /// `charge.paid` and `voucher.issued` webhooks each; a duplicated webhook counts as fired only when the
+        /// platform acknowledged both copies).
+        public var faultsFired: [String]?
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case ledger, vouchers, charges, sms, emails, webhook
             case webhookAttempts = "webhook_attempts"
+            case faultsFired = "faults_fired"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -247,6 +285,7 @@ public struct ContractScenario: Codable, Sendable, Equatable {
             emails = try c.decodeIfPresent(Int.self, forKey: .emails)
             webhook = try c.decodeIfPresent(String.self, forKey: .webhook)
             webhookAttempts = try c.decodeIfPresent(Int.self, forKey: .webhookAttempts)
+            faultsFired = try c.decodeIfPresent([String].self, forKey: .faultsFired)
         }
     }
 
@@ -266,6 +305,18 @@ public struct ContractScenario: Codable, Sendable, Equatable {
         guard !steps.isEmpty else { throw DecodingError.dataCorruptedError(forKey: .steps, in: c, debugDescription: "a scenario needs steps") }
         guard name.range(of: #"^[a-z0-9][a-z0-9-]{0,62}$"#, options: .regularExpression) != nil else {
             throw DecodingError.dataCorruptedError(forKey: .name, in: c, debugDescription: "a name is lowercase letters, digits and dashes")
+        }
+        // The steps come in an order that can run: an account before ordering, an order before paying.
+        var signedIn = false, otherSignedIn = false, ordered = false
+        for (i, step) in steps.enumerated() {
+            let needsAccount: Set<Action> = [.placeOrder, .requestOTP, .resendOTP, .confirm, .order, .voucher]
+            let needsOrder: Set<Action> = [.requestOTP, .resendOTP, .confirm, .order, .voucher, .completeTraining, .rateTraining, .cancel, .redeemStatus, .redeemCommit]
+            func refuse(_ why: String) -> DecodingError { .dataCorruptedError(forKey: .steps, in: c, debugDescription: "step \(i + 1) (\(step.action.rawValue)): \(why)") }
+            if needsAccount.contains(step.action) && !signedIn { throw refuse("sign_in first") }
+            if needsOrder.contains(step.action) && step.order != "unknown" && !ordered { throw refuse("place_order first") }
+            if step.order == "other_account" && !otherSignedIn { throw refuse("sign_in with username other first") }
+            if step.action == .signIn && step.expect?.error == nil { if step.username == "other" { otherSignedIn = true } else { signedIn = true } }
+            if step.action == .placeOrder && step.expect?.error == nil { ordered = true }
         }
     }
 

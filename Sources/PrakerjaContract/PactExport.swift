@@ -20,7 +20,7 @@ public enum PactExport {
                 "consumer": ["name": "\(id)-storefront"],
                 "provider": ["name": provider],
                 "interactions": interactions(platform: id, course: course),
-                "metadata": ["pactSpecification": ["version": "4.0"], "pactRust": ["models": "1.2.0"], "prakerja-sim": ["generatedBy": "prakerja-sim contract export --format pact"]],
+                "metadata": ["pactSpecification": ["version": "4.0"], "prakerja-sim": ["generatedBy": "prakerja-sim contract export --format pact"]],
             ]
             let data = try JSONSerialization.data(withJSONObject: pact, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
             return ("\(id)-storefront-\(provider).json", data)
@@ -30,9 +30,14 @@ public enum PactExport {
     static func interactions(platform: String, course: Course) -> [[String: Any]] {
         let chargeBody = ["account_id": "${account_id}", "card_number": "${card_number}", "course_id": course.id, "platform_order_id": "${platform_order_id}"]
         let typed = ["$.id", "$.card_number", "$.platform_order_id", "$.account_id", "$.otp_expires_at", "$.created_at", "$.expires_at"]
-        let voucherRules: [String: Any] = [
-            "$.voucher.code": regex(#"^PRK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$"#), "$.voucher.redeem_code": type(), "$.voucher.invoice_code": type(),
-            "$.paid_at": type(),
+        // A paid charge as the storefront relies on it: paid, the price, and a voucher in the gateway's format.
+        let paid: [String: Any] = [
+            "id": "ch_0000000000000000", "status": "paid", "amount": course.price, "course_id": course.id, "paid_at": "2021-10-15T01:00:00Z",
+            "voucher": ["code": "PRK-ABCD-2345-EFGH", "redeem_code": "00000000-0000-4000-8000-000000000000", "invoice_code": "INV-0000", "status": "active"],
+        ]
+        let paidRules: [String: Any] = [
+            "$.id": type(), "$.voucher.code": regex(#"^PRK-[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}$"#), "$.voucher.redeem_code": type(),
+            "$.voucher.invoice_code": type(), "$.paid_at": type(),
         ]
         func error(_ code: GatewayError.Code) -> ([String: Any], [String: Any]) {
             (["error": ["code": code.rawValue, "message": code.defaultMessage]], ["$.error.message": type()])
@@ -62,11 +67,7 @@ public enum PactExport {
         list.append(
             interaction(
                 platform, "the confirmation of a pending charge with its OTP", state: "a pending charge", method: "POST",
-                path: "/partner/v1/charges/${charge_id}/confirm", body: ["otp": "${otp}"], status: 200,
-                response: ["id": "ch_0000000000000000", "status": "paid", "amount": course.price, "course_id": course.id,
-                           "voucher": ["code": "PRK-ABCD-2345-EFGH", "redeem_code": "00000000-0000-4000-8000-000000000000", "invoice_code": "INV-0000", "status": "active"],
-                           "paid_at": "2021-10-15T01:00:00Z"],
-                rules: voucherRules.merging(["$.id": type()]) { a, _ in a }
+                path: "/partner/v1/charges/${charge_id}/confirm", body: ["otp": "${otp}"], status: 200, response: paid, rules: paidRules
             ))
         let wrong = error(.otpInvalid)
         list.append(
@@ -83,10 +84,7 @@ public enum PactExport {
         list.append(
             interaction(
                 platform, "a paid charge read back", state: "a paid charge", method: "GET", path: "/partner/v1/charges/${charge_id}", body: nil, status: 200,
-                response: ["id": "ch_0000000000000000", "status": "paid", "amount": course.price, "course_id": course.id,
-                           "voucher": ["code": "PRK-ABCD-2345-EFGH", "redeem_code": "00000000-0000-4000-8000-000000000000", "invoice_code": "INV-0000", "status": "active"],
-                           "paid_at": "2021-10-15T01:00:00Z"],
-                rules: voucherRules.merging(["$.id": type()]) { a, _ in a }
+                response: paid, rules: paidRules
             ))
         let unsigned = error(.missingCredentials)
         list.append(

@@ -104,10 +104,11 @@ struct ContractRunCommand: AsyncParsableCommand {
             let results = try await runner.run(scenarios, targets: targets, report: printer)
             return ContractReport(gateway: gateway, rules: [rules.rawValue], results: results, auditProblems: try await runner.audit())
         }
-        // In process: one gateway per rules profile the scenarios need.
+        // In process: a 2021 gateway for everything not tagged 2023; a 2023 gateway for the 2023 scenarios and,
+        // again, the programme-rule scenarios that hold under both profiles.
         let collected = Mutex<(results: [ContractResult], problems: [String], rules: [String])>(([], [], []))
         for rules in RulesProfile.Name.allCases {
-            let batch = scenarios.filter { ($0.given.rules ?? .y2021) == rules }
+            let batch = scenarios.filter { $0.given.rules == rules || ($0.given.rules == nil && (rules == .y2021 || $0.covers == "rule")) }
             guard !batch.isEmpty else { continue }
             var configuration = Gateway.Configuration(rules: .named(rules), seed: 21, participants: 0)
             configuration.deliveryParallelism = 16
@@ -126,12 +127,8 @@ struct ContractRunCommand: AsyncParsableCommand {
                 }
             }
         }
-        let order = Dictionary(uniqueKeysWithValues: scenarios.enumerated().map { ($1.name, $0) })
         return collected.withLock { c in
-            let results = c.results.sorted {
-                (platforms.firstIndex(of: $0.platform) ?? 0, order[$0.scenario] ?? 0) < (platforms.firstIndex(of: $1.platform) ?? 0, order[$1.scenario] ?? 0)
-            }
-            return ContractReport(gateway: "in-process", rules: c.rules, results: results, auditProblems: c.problems)
+            ContractReport(gateway: "in-process", rules: c.rules, results: ContractReport.ordered(c.results, platforms: platforms, scenarios: scenarios), auditProblems: c.problems)
         }
     }
 

@@ -27,7 +27,10 @@ struct DeliveryRoutes {
         var seed: UInt64
         var emailDelaySeconds: Double
         var magicCardSuffixes: [String: String]
-        init(_ plan: FaultPlan) {
+        /// The delays between delivery attempts, in business time.
+        var retrySchedule: String
+        init(_ plan: FaultPlan, schedule: RetrySchedule) {
+            retrySchedule = schedule.description
             self.plan = Dictionary(uniqueKeysWithValues: plan.probabilities.map { ($0.key.rawValue, $0.value) })
             seed = plan.seed
             emailDelaySeconds = plan.emailDelay
@@ -45,7 +48,7 @@ struct DeliveryRoutes {
             return try Reply(encoding: ReconciledView(repaired: repaired.map { .init(chargeId: $0.chargeID, repair: $0.repair.rawValue) }))
         }
         sim.get("faults") { _, _ in
-            try Reply(encoding: FaultsView(gateway.configuration.faults))
+            try Reply(encoding: FaultsView(gateway.configuration.faults, schedule: gateway.configuration.retrySchedule))
         }
         sim.get("webhooks") { _, _ in
             try Reply(encoding: try await gateway.store.webhookEndpoints().map { view($0) })

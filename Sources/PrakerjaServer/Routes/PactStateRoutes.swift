@@ -70,7 +70,9 @@ struct PactStateRoutes {
                 )
                 values["charge_id"] = charge.id
                 values["otp"] = charge.otp
-                values["wrong_otp"] = String(format: "%06d", ((Int(charge.otp) ?? 0) + 1) % 1_000_000)
+                var wrong = ((Int(charge.otp) ?? 0) + 1) % 1_000_000
+                if String(format: "%06d", wrong) == PurchaseFlow.magicExpiredOTP { wrong = (wrong + 1) % 1_000_000 }
+                values["wrong_otp"] = String(format: "%06d", wrong)
                 if state == "a paid charge" {
                     let (_, voucher) = try await gateway.confirmCharge(platform: platform, chargeID: charge.id, otp: charge.otp)
                     values["voucher_code"] = voucher?.code ?? ""
