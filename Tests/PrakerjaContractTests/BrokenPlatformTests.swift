@@ -21,18 +21,22 @@ struct BrokenPlatformTests {
         return try! ContractScenario.loadAll(from: root.appendingPathComponent("mocks/contract"))
     }()
 
+    /// Each breakage, the scenario written for it, and where in that scenario it must show.
     @Test(arguments: [
-        (BrokenStorefront.Breakage.ignoresIdempotencyKey, "confirm-wrong-otp-replayed"),
-        (.wrongOTPIsGenericError, "otp-wrong-then-right"),
-        (.dropsVoucherOnRetry, "confirm-retry-same-key"),
-        (.skipsCredentialChecks, "bad-client-secret"),
-        (.debitsBeforeOTP, "voucher-before-payment"),
+        (BrokenStorefront.Breakage.ignoresIdempotencyKey, "confirm-wrong-otp-replayed", "confirm"),
+        (.wrongOTPIsGenericError, "otp-wrong-then-right", "confirm"),
+        (.dropsVoucherOnRetry, "confirm-retry-same-key", "confirm"),
+        (.skipsCredentialChecks, "bad-client-secret", "sign_in"),
+        (.debitsBeforeOTP, "voucher-before-payment", "voucher"),
+        (.chargesWhenOrdered, "bad-secret-on-payment", "effects: charges"),
     ])
-    func caught(_ breakage: BrokenStorefront.Breakage, scenario: String) async throws {
+    func caught(_ breakage: BrokenStorefront.Breakage, scenario: String, at action: String) async throws {
         let results = try await Self.run(breakage)
         let failed = results.filter { $0.outcome == .failed }.map(\.scenario)
         #expect(failed.contains(scenario), "\(breakage) should fail \(scenario); failed: \(failed)")
-        #expect(results.filter { $0.outcome == .passed }.count > 20, "the rest of the protocol still works through the broken storefront")
+        let failure = results.first { $0.scenario == scenario }?.failure
+        #expect(failure?.action == action, "\(breakage) should show at \(action): \(failure?.text ?? "passed")")
+        #expect(results.filter { $0.outcome == .passed }.count >= 10, "the rest of the protocol still works through the broken storefront")
     }
 
     @Test func transparentProxyPasses() async throws {
@@ -74,7 +78,8 @@ struct BrokenPlatformTests {
                 var ports = port.stream.makeAsyncIterator()
                 let bound = await ports.next() ?? 0
                 let target = ContractTarget(platformID: "tokopedia", baseURL: "http://127.0.0.1:\(bound)", credentials: storefront.credentials)
-                let runner = ContractRunner(http: http, catalog: TestWorld.catalog, gatewayURL: running.gatewayURL)
+                var runner = ContractRunner(http: http, catalog: TestWorld.catalog, gatewayURL: running.gatewayURL)
+                runner.settle = .seconds(3)  // a broken storefront fails many scenarios' effects: do not wait 10 s on each
                 let results = try await runner.run(scenarios.filter { $0.given.rules == nil || $0.given.rules == .y2021 }, targets: [target])
                 box.withLock { $0 = results }
                 group.cancelAll()

@@ -27,6 +27,9 @@ struct BrokenStorefront: HTTPResponder {
         case skipsCredentialChecks
         /// Requesting the OTP also pays the order at once (the storefront confirms on the buyer's behalf).
         case debitsBeforeOTP
+        /// Starts a gateway payment as soon as an order is placed, before the buyer asks for the OTP: every
+        /// answer the buyer sees is right; only the gateway-side effects (a charge, an SMS) show it.
+        case chargesWhenOrdered
     }
 
     let breakage: Breakage
@@ -35,6 +38,14 @@ struct BrokenStorefront: HTTPResponder {
     let http: HTTPClient
     let credentials: StorefrontCredentials
     private let confirmed = Confirmed()
+    private let cards = Cards()
+
+    /// Card numbers by Tokopedia user id, as the bind answers gave them.
+    final class Cards: Sendable {
+        let byUser = Mutex<[String: String]>([:])
+        func set(_ user: String, _ card: String) { byUser.withLock { $0[user] = card } }
+        func get(_ user: String) -> String? { byUser.withLock { $0[user] } }
+    }
 
     final class Confirmed: Sendable {
         let paths = Mutex<Set<String>>([])
@@ -83,6 +94,19 @@ struct BrokenStorefront: HTTPResponder {
                 let extra = headers.filter { $0.0.lowercased() == "authorization" } + [("X-Idempotency-Key", "eager-\(orderID)")]
                 (status, responseHeaders, responseBody) = try await forward(.POST, target, headers: extra, body: Array(#"{"otp":"\#(otp)"}"#.utf8))
             }
+        case .chargesWhenOrdered where path.hasSuffix("/user/bind") && status == 200:
+            if let json = try? JSONSerialization.jsonObject(with: Data(responseBody)) as? [String: Any], let data = json["data"] as? [String: Any],
+                let user = data["user_id"] as? NSNumber, let card = data["prakerja_card_number"] as? String
+            {
+                cards.set(user.stringValue, card)
+            }
+        case .chargesWhenOrdered where path.hasSuffix("/order") && request.method == .post && status == 200:
+            if let json = try? JSONSerialization.jsonObject(with: Data(responseBody)) as? [String: Any], let data = json["data"] as? [String: Any],
+                let order = data["order_id"] as? NSNumber, let user = data["user_id"] as? NSNumber, let course = data["product_id"] as? String,
+                let card = cards.get(user.stringValue)
+            {
+                try await eagerCharge(order: order.stringValue, user: user.stringValue, card: card, course: course)
+            }
         default: break
         }
         var fields = HTTPFields()
@@ -100,6 +124,21 @@ struct BrokenStorefront: HTTPResponder {
         let response = try await http.execute(request, timeout: .seconds(30))
         let bytes = Array(buffer: try await response.body.collect(upTo: 1 << 22))
         return (Int(response.status.code), response.headers.map { ($0.name, $0.value) }, bytes)
+    }
+
+    /// A gateway charge for a Tokopedia order the buyer has not started paying, signed with the platform's secret.
+    private func eagerCharge(order: String, user: String, card: String, course: String) async throws {
+        struct Credentials: Decodable {
+            struct Platform: Decodable {
+                var platformId: String
+                var secret: String
+            }
+            var platforms: [Platform]
+        }
+        guard let secret = try await gateway.get("/sim/credentials").decode(Credentials.self).platforms.first(where: { $0.platformId == "tokopedia" })?.secret
+        else { return }
+        let body = ChargeRequest(cardNumber: card, courseID: course, platformOrderID: "eager-\(order)", accountID: user)
+        _ = try await gateway.partner(.POST, "/partner/v1/charges", platformID: "tokopedia", secret: secret, body: Array(try JSONEncoder().encode(body)))
     }
 
     /// The newest OTP of the gateway's charge for a Tokopedia order (from the simulation API).
