@@ -28,6 +28,8 @@ struct ScenarioExecution {
     /// The voucher (or none) the first successful confirm of each order answered with.
     var firstConfirm: [String: BuyerVoucher?] = [:]
     var stepNumber = 0
+    /// Confirm calls made so far: the default idempotency key of each is new, and the same on every run.
+    var confirmCalls = 0
     /// Where the scenario is: `set-up`, a step (see `stepNumber`) or `effects`.
     var phase = "set-up"
 
@@ -338,7 +340,8 @@ struct ScenarioExecution {
         do { (account, orderID) = try orderTarget(step) } catch { return fail("a scenario with an order to confirm", error.message) }
         let otp = try await otpValue(step)
         let count = step.parallel ?? 1
-        let base = "ct-\(me!.cardNumber)-" + (step.key ?? "s\(stepNumber)-\(UUID().uuidString.prefix(8))")
+        confirmCalls += 1
+        let base = "ct-\(me!.cardNumber)-" + (step.key ?? "c\(confirmCalls)")
         let keys = (0..<count).map { step.distinctKeys == true ? "\(base)-\($0)" : base }
         let outcomes = await withTaskGroup(of: Result<Outcome, BuyerError>.self) { group in
             for key in keys {
