@@ -51,15 +51,14 @@ struct PactStateRoutes {
         let platformID = params.platform ?? "tokopedia"
         guard let platform = gateway.catalog.platform(platformID) else { throw GatewayError.field("params.platform", "is not a platform") }
         var values: [String: String] = ["platform_id": platformID]
-        let nonce = UUID().uuidString
-        if state == "a signed request" {
-            values["account_id"] = "pact-\(nonce.prefix(8).lowercased())"
-            values["platform_order_id"] = "pact-\(nonce.prefix(8).lowercased())"
-        } else {
-            let participant = try await gateway.createParticipant(ParticipantDraft(videosWatched: state == "a participant who has not watched the videos" ? 0 : 3))
+        // Every setup makes a fresh participant: its card (unique for the database's lifetime, ids never
+        // repeat) makes the state's order id, account id and request nonce unique too, with no random draw.
+        let participant = try await gateway.createParticipant(ParticipantDraft(videosWatched: state == "a participant who has not watched the videos" ? 0 : 3))
+        let nonce = "pact-\(participant.cardNumber)"
+        values["account_id"] = "pact-\(participant.cardNumber)"
+        values["platform_order_id"] = "pact-\(participant.cardNumber)"
+        if state != "a signed request" {
             values["card_number"] = participant.cardNumber
-            values["account_id"] = "pact-\(participant.cardNumber)"
-            values["platform_order_id"] = "pact-\(participant.cardNumber)"
             if state == "a pending charge" || state == "a paid charge" {
                 guard let course = gateway.catalog.courses(platform: platformID, type: .selfPaced).min(by: { ($0.price, $0.id) < ($1.price, $1.id) }) else {
                     throw GatewayError.field("params.platform", "sells no self-paced course")
