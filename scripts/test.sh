@@ -80,8 +80,9 @@ check .build-venv/bin/python scripts/e2e/load_run.py "$bin" "$work" "http://127.
 # Contract kit: every scenario on all seven built-in storefronts in process (JUnit parsed by junitparser), then a
 #    storefront of the running gateway tested as an external target, with its credentials and with a wrong secret.
 check .build-venv/bin/python scripts/e2e/contract_run.py "$bin" "$work" "http://127.0.0.1:$P"
-# Pact: the exported V4 contracts (each storefront → the gateway) verified by the Pact verifier against the running
-#    gateway, provider states set up through POST /sim/pact/state; a contract expecting the wrong thing fails.
+# Pact: the exported V4 contracts verified by the Pact verifier against the running simulator — each storefront →
+#    the gateway (provider states at POST /sim/pact/state) and each adapter → its storefront (provider states at
+#    POST /sim/pact/storefronts/state); contracts expecting the wrong thing, or a stale signature, fail.
 check .build-venv/bin/python scripts/e2e/pact_verify.py "$bin" "$work" "http://127.0.0.1:$P"
 
 # 3. The OpenAPI documents are true: no 5xx, no undocumented status, no schema violation. The hooks sign every

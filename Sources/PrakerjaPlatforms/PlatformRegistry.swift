@@ -24,13 +24,14 @@ public enum PlatformRegistry {
     public static func adapter(
         _ platformID: String, http: HTTPClient, baseURL: String, catalog: Catalog, credentials: StorefrontCredentials? = nil,
         wallClock: any TimeSource = SystemTimeSource(), timeout: TimeAmount = .seconds(30),
-        observer: (@Sendable (AdapterTransport.Exchange) -> Void)? = nil
+        observer: (@Sendable (AdapterTransport.Exchange) -> Void)? = nil, capture: RequestCapture? = nil
     ) throws(BuyerError) -> any PlatformAdapter {
         guard let dialect = dialect(platformID), let platform = catalog.platform(platformID) else {
             throw BuyerError(.invalidRequest, "no platform \(platformID); known: \(platformIDs.joined(separator: ", "))")
         }
         var transport = AdapterTransport(
-            http: http, baseURL: baseURL, credentials: credentials ?? dialect.credentials(for: platform), wallClock: wallClock, observer: observer
+            http: http, baseURL: baseURL, credentials: credentials ?? dialect.credentials(for: platform), wallClock: wallClock, observer: observer,
+            capture: capture
         )
         transport.timeout = timeout
         return dialect.makeAdapter(transport)

@@ -24,7 +24,7 @@ public func buildRouter<Context: RequestContext>(
     RedeemRoutes(gateway: gateway, wallClock: wallClock).register(on: router)
     SimulationRoutes(gateway: gateway, storefronts: storefronts).register(on: router)
     ConsoleRoutes(gateway: gateway).register(on: router)
-    PactStateRoutes(gateway: gateway, wallClock: wallClock).register(on: router.group("sim"))
+    PactStateRoutes(gateway: gateway, wallClock: wallClock, storefronts: storefronts).register(on: router.group("sim"))
     return router
 }
 

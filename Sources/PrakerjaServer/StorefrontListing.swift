@@ -19,10 +19,27 @@ public final class StorefrontListing: Sendable {
     }
 
     private let state = Mutex<[Entry]>([])
+    private let states = Mutex<(any StorefrontStateSetup)?>(nil)
 
     public init() {}
 
     public var entries: [Entry] { state.withLock { $0 } }
 
     public func set(_ entries: [Entry]) { state.withLock { $0 = entries } }
+
+    /// Provider states for verifying the adapter → storefront Pact contracts (`POST
+    /// /sim/pact/storefronts/state`); nil while no storefront runs in this process.
+    public var stateSetup: (any StorefrontStateSetup)? { states.withLock { $0 } }
+
+    public func set(stateSetup: (any StorefrontStateSetup)?) { states.withLock { $0 = stateSetup } }
+}
+
+/// Sets up a provider state of an adapter → storefront Pact contract in the storefronts this process runs
+/// (implemented next to them, where the platforms' adapters are known).
+public protocol StorefrontStateSetup: Sendable {
+    /// The state names it knows.
+    var states: [String] { get }
+    /// Makes what `state` names and answers with the values the contract's `ProviderState` generators use;
+    /// a bad state or parameter is a ``GatewayError`` (a 4xx).
+    func setUp(state: String, params: [String: String]) async throws -> [String: String]
 }

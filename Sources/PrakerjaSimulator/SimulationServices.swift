@@ -124,11 +124,11 @@ public struct SimulationServices: Sendable {
             running.storefronts.sort { (order.firstIndex(of: $0.platformID) ?? 0) < (order.firstIndex(of: $1.platformID) ?? 0) }
             if externalGateway == nil {
                 try await subscribe(running.storefronts, to: gateway)
-                listing.set(
-                    running.storefronts.map {
-                        .init(platformId: $0.platformID, baseUrl: $0.baseURL, clientId: $0.credentials.clientID, clientSecret: $0.credentials.clientSecret)
-                    }
-                )
+                let entries = running.storefronts.map {
+                    StorefrontListing.Entry(platformId: $0.platformID, baseUrl: $0.baseURL, clientId: $0.credentials.clientID, clientSecret: $0.credentials.clientSecret)
+                }
+                listing.set(entries)
+                listing.set(stateSetup: StorefrontPactStates(gateway: gateway, http: http, storefronts: entries, wallClock: wallClock))
             }
             do {
                 try await ready(running)

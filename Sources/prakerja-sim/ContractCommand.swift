@@ -153,14 +153,18 @@ struct ContractRunCommand: AsyncParsableCommand {
     }
 }
 
-/// `prakerja-sim contract export --format pact`: the storefront → gateway contracts as Pact V4 files.
+/// `prakerja-sim contract export --format pact`: Pact V4 files for both sides of each platform — its storefront
+/// → the gateway, and its adapter → its storefront (recorded against in-process storefronts).
 struct ContractExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write Pact V4 contracts (each platform's storefront → the gateway), with provider states for POST /sim/pact/state.",
+        abstract: "Write Pact V4 contracts with provider states: each platform's storefront → the gateway, and its adapter → its storefront.",
         discussion: """
-            Verify them against a running gateway with the Pact verifier, e.g. `pact verifier --dir DIR --hostname 127.0.0.1 --port 8080 \
-            --provider-name prakerja-gateway --state-change-url http://127.0.0.1:8080/sim/pact/state` (PyPI pact-python-cli).
+            The adapter → storefront contracts are recorded from the real adapters against in-process storefronts. Verify them with the \
+            Pact verifier (PyPI pact-python-cli) against a running `prakerja-sim serve`: the gateway side with `pact verifier --dir DIR \
+            --hostname 127.0.0.1 --port 8080 --provider-name prakerja-gateway --state-change-url http://127.0.0.1:8080/sim/pact/state`, a \
+            storefront with `--port <its port> --provider-name tokopedia-storefront --state-change-url \
+            http://127.0.0.1:8080/sim/pact/storefronts/state` (GET /sim/storefronts lists the ports).
             """
     )
 
@@ -180,7 +184,22 @@ struct ContractExportCommand: AsyncParsableCommand {
         let catalog = try CatalogLocator.load(mocks)
         let dir = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        for (file, json) in try PactExport.storefrontToGateway(catalog: catalog, platforms: platform == "all" ? PlatformRegistry.platformIDs : [platform]) {
+        let platforms = platform == "all" ? PlatformRegistry.platformIDs : [platform]
+        var files = try PactExport.storefrontToGateway(catalog: catalog, platforms: platforms)
+        let recorded = Mutex<[(file: String, json: Data)]>([])
+        try await withHTTPClient { http in
+            try await TemporarySimulation.with(
+                catalog: catalog, configuration: Gateway.Configuration(rules: .named(.y2021), seed: 21, participants: 0), platforms: platforms, http: http,
+                logger: makeLogger(label: "prakerja-sim", level: .critical)
+            ) { running in
+                let targets = running.storefronts.map { ContractTarget(platformID: $0.platformID, baseURL: $0.baseURL, credentials: $0.credentials) }
+                    .sorted { $0.platformID < $1.platformID }
+                let pacts = try await PactExport.adapterToStorefront(http: http, gatewayURL: running.gatewayURL, targets: targets)
+                recorded.withLock { $0 = pacts }
+            }
+        }
+        files += recorded.withLock { $0 }
+        for (file, json) in files {
             let url = dir.appendingPathComponent(file)
             try json.write(to: url)
             print("wrote \(url.path)")

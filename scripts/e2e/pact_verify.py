@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Pact interop end to end: `prakerja-sim contract export --format pact` writes a Pact V4 contract per platform
-(storefront → gateway), and the Pact verifier (PyPI pact-python-cli) verifies every one against the running
-gateway, setting up each interaction's provider state through POST /sim/pact/state. A contract changed to expect
-what the gateway does not do must fail the verifier, so a green run means something.
+"""Pact interop end to end. `prakerja-sim contract export --format pact` writes, per platform, a Pact V4 contract of
+its storefront with the gateway and one of its adapter with its storefront (recorded from the real adapter). The
+Pact verifier (PyPI pact-python-cli) verifies every one against a running `serve`: the gateway, with provider
+states set up through POST /sim/pact/state, and each of the seven storefronts, with provider states set up through
+POST /sim/pact/storefronts/state. Contracts changed to expect what the provider does not do must fail, and so must
+an adapter contract whose signature is no longer computed by the provider state, so a green run means something.
 
 Usage: pact_verify.py BINARY WORKDIR GATEWAY_URL   (prints 'pact: N passed, M failed')
 """
@@ -10,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from urllib.parse import urlsplit
 
 from sim import Checks
@@ -22,35 +25,84 @@ out = os.path.join(WORK, "pacts")
 
 r = subprocess.run([BIN, "contract", "export", "--format", "pact", "--out", out], capture_output=True, text=True)
 files = sorted(f for f in os.listdir(out) if f.endswith(".json")) if os.path.isdir(out) else []
-check(r.returncode == 0 and len(files) == 7, f"exported {len(files)} Pact files ({r.stderr.strip()[:200]})")
-first = json.load(open(os.path.join(out, files[0])))
-check(first["metadata"]["pactSpecification"]["version"] == "4.0" and first["provider"]["name"] == "prakerja-gateway"
-      and all(i["type"] == "Synchronous/HTTP" for i in first["interactions"]), "Pact V4 synchronous HTTP interactions")
+gateway_files = [f for f in files if f.endswith("-storefront-prakerja-gateway.json")]
+adapter_files = [f for f in files if "-adapter-" in f]
+check(r.returncode == 0 and len(gateway_files) == 7 and len(adapter_files) == 7,
+      f"exported {len(gateway_files)} storefront → gateway and {len(adapter_files)} adapter → storefront Pact files ({r.stderr.strip()[:300]})")
+for name in (gateway_files[0], adapter_files[0]):
+    pact = json.load(open(os.path.join(out, name)))
+    check(pact["metadata"]["pactSpecification"]["version"] == "4.0" and all(i["type"] == "Synchronous/HTTP" for i in pact["interactions"])
+          and all(i.get("providerStates") for i in pact["interactions"] if "unsigned" not in i["description"]),
+          f"{name}: Pact V4 synchronous HTTP interactions with provider states")
 
 
-def verify(directory, report):
-    return subprocess.run([PACT, "verifier", "--dir", directory, "--hostname", url.hostname, "--port", str(url.port),
-                           "--provider-name", "prakerja-gateway", "--state-change-url", GATEWAY + "/sim/pact/state",
-                           "--json", report, "--no-colour"], capture_output=True, text=True, timeout=300)
+def verify(directory, report, provider, port, states):
+    return subprocess.run([PACT, "verifier", "--dir", directory, "--hostname", url.hostname, "--port", str(port),
+                           "--provider-name", provider, "--state-change-url", GATEWAY + states,
+                           "--json", report, "--no-colour"], capture_output=True, text=True, timeout=600)
 
 
-r = verify(out, os.path.join(WORK, "pact-report.json"))
-tail = (r.stdout + r.stderr).strip().splitlines()[-15:]
-check(r.returncode == 0, "pact verifier: every interaction of the seven contracts verifies against the gateway" + ("" if r.returncode == 0 else "\n" + "\n".join(tail)))
-report = json.load(open(os.path.join(WORK, "pact-report.json")))
-results = report.get("interactionResults", [])
-expected = sum(len(json.load(open(os.path.join(out, f)))["interactions"]) for f in files)
-check(len(results) == expected and all(x.get("result") == "OK" for x in results) and not report.get("errors"),
-      f"the verifier's JSON report: {sum(1 for x in results if x.get('result') == 'OK')} of {expected} interactions OK")
+def verified(directory, name, provider, port, states, contracts):
+    report_file = os.path.join(WORK, f"pact-{name}.json")
+    r = verify(directory, report_file, provider, port, states)
+    tail = (r.stdout + r.stderr).strip().splitlines()[-15:]
+    report = json.load(open(report_file)) if os.path.exists(report_file) else {}
+    results = report.get("interactionResults", [])
+    expected = sum(len(json.load(open(os.path.join(directory, f)))["interactions"]) for f in contracts)
+    ok = sum(1 for x in results if x.get("result") == "OK")
+    check(r.returncode == 0 and len(results) == expected and ok == expected and not report.get("errors"),
+          f"pact verifier, {provider}: {ok} of {expected} interactions OK" + ("" if r.returncode == 0 else "\n" + "\n".join(tail)))
 
-# A contract that expects what the gateway does not do must fail.
-broken = os.path.join(WORK, "pacts-broken")
-os.makedirs(broken, exist_ok=True)
-pact = json.load(open(os.path.join(out, "tokopedia-storefront-prakerja-gateway.json")))
-for i in pact["interactions"]:
-    if i["description"] == "the confirmation of a pending charge with a wrong OTP":
-        i["response"]["status"] = 200
-json.dump(pact, open(os.path.join(broken, "tokopedia.json"), "w"))
-r = verify(broken, os.path.join(WORK, "pact-broken.json"))
-check(r.returncode != 0 and "wrong OTP" in (r.stdout + r.stderr), "a contract expecting a wrong OTP to pay fails verification")
+
+def only(directory, names):
+    os.makedirs(directory, exist_ok=True)
+    for name in names:
+        with open(os.path.join(out, name)) as src, open(os.path.join(directory, name), "w") as dst:
+            dst.write(src.read())
+    return directory
+
+
+# Storefronts → gateway.
+verified(only(os.path.join(WORK, "pacts-gateway"), gateway_files), "gateway", "prakerja-gateway", url.port, "/sim/pact/state", gateway_files)
+
+# Adapters → storefronts, each storefront on the port the gateway lists.
+with urllib.request.urlopen(GATEWAY + "/sim/storefronts", timeout=10) as response:
+    storefronts = {s["platform_id"]: urlsplit(s["base_url"]).port for s in json.load(response)}
+check(len(storefronts) == 7, f"the gateway lists {len(storefronts)} storefronts")
+for name in adapter_files:
+    platform = name.split("-adapter-")[0]
+    verified(only(os.path.join(WORK, "pacts-" + platform), [name]), platform, f"{platform}-storefront", storefronts[platform],
+             "/sim/pact/storefronts/state", [name])
+
+
+def broken(name, change, provider, port, states, needle, what):
+    directory = os.path.join(WORK, "pacts-broken-" + name.replace(".json", ""))
+    os.makedirs(directory, exist_ok=True)
+    pact = json.load(open(os.path.join(out, name)))
+    change(pact)
+    json.dump(pact, open(os.path.join(directory, name), "w"))
+    r = verify(directory, os.path.join(directory, "report.json"), provider, port, states)
+    check(r.returncode != 0 and needle in (r.stdout + r.stderr), what)
+
+
+def wrong_otp_pays(pact):
+    for i in pact["interactions"]:
+        if i["description"] in ("the confirmation of a pending charge with a wrong OTP", "paying with a wrong OTP"):
+            i["response"]["status"] = 200 if i["response"]["status"] != 200 else 201
+
+
+broken("tokopedia-storefront-prakerja-gateway.json", wrong_otp_pays, "prakerja-gateway", url.port, "/sim/pact/state", "wrong OTP",
+       "a storefront → gateway contract expecting a wrong OTP to pay fails verification")
+broken("tokopedia-adapter-tokopedia-storefront.json", wrong_otp_pays, "tokopedia-storefront", storefronts["tokopedia"],
+       "/sim/pact/storefronts/state", "wrong OTP", "an adapter → storefront contract expecting a wrong OTP to pay fails verification")
+
+
+def stale_signature(pact):
+    # The example signature was made for another request at another time: sent as it is, it must be refused.
+    for i in pact["interactions"]:
+        i["request"].get("generators", {}).get("header", {}).pop("signature", None)
+
+
+broken("pijarmahir-adapter-pijarmahir-storefront.json", stale_signature, "pijarmahir-storefront", storefronts["pijarmahir"],
+       "/sim/pact/storefronts/state", "but was 401", "an adapter → storefront contract sending a recorded signature instead of a fresh one fails verification")
 check.finish()

@@ -27,6 +27,8 @@ public struct AdapterTransport: Sendable {
     /// Real time, for signature timestamps.
     public let wallClock: any TimeSource
     public let observer: (@Sendable (Exchange) -> Void)?
+    /// Keeps a request instead of sending it (Pact provider states); nil for normal use.
+    public let capture: RequestCapture?
     public var baseURL: String { client.baseURL }
     public var timeout: TimeAmount {
         get { client.timeout }
@@ -35,17 +37,21 @@ public struct AdapterTransport: Sendable {
 
     public init(
         http: HTTPClient, baseURL: String, credentials: StorefrontCredentials, wallClock: any TimeSource = SystemTimeSource(),
-        observer: (@Sendable (Exchange) -> Void)? = nil
+        observer: (@Sendable (Exchange) -> Void)? = nil, capture: RequestCapture? = nil
     ) {
         self.client = HTTPEndpoint(http: http, baseURL: baseURL)
         self.wallClock = wallClock
         self.credentials = credentials
         self.observer = observer
+        self.capture = capture
     }
 
     public func send(
         _ method: HTTPMethod, _ target: String, headers: [(String, String)] = [], body: [UInt8]? = nil, contentType: String = "application/json"
     ) async throws(BuyerError) -> Response {
+        if let capture, capture.intercept(.init(method: method.rawValue, target: target, headers: headers, body: body, contentType: contentType)) {
+            throw BuyerError(.platformUnavailable, "\(method.rawValue) \(baseURL)\(target): kept for a provider state, not sent")
+        }
         let response: Response
         do {
             response = try await client.send(method, target, body: body, headers: headers, contentType: contentType)

@@ -18,7 +18,7 @@ extension PijarMahir {
         }
 
         func courses(type: CourseType?, limit: Int) async throws(BuyerError) -> [BuyerCourse] {
-            let list: [Course] = try await call(.GET, "\(base)/courses?type=\(type?.rawValue ?? "")&limit=\(limit)")
+            let list: [Course] = try await call(.GET, "\(base)/courses?limit=\(limit)&type=\(type?.rawValue ?? "")")
             return try list.map { c throws(BuyerError) in
                 guard let type = CourseType(rawValue: c.courseType) else { throw BuyerError(.platformError, "unknown course_type \(c.courseType)") }
                 return BuyerCourse(id: c.courseCode, title: c.courseName, providerID: c.providerId, type: type, price: c.price)

@@ -24,7 +24,7 @@ public enum PijarMahir: PlatformDialect {
         voucherFormat: "PJM- instead of PRK- (PJM-ABCD-2345-EFGH)",
         endpoints: [
             .init("sign_in", "POST", "\(base)/account/bind"),
-            .init("courses", "GET", "\(base)/courses?type=&limit="),
+            .init("courses", "GET", "\(base)/courses?limit=&type="),
             .init("place_order", "POST", "\(base)/orders"),
             .init("request_otp", "POST", "\(base)/orders/{order_number}/otp/request"),
             .init("resend_otp", "POST", "\(base)/orders/{order_number}/otp/resend"),

@@ -11,9 +11,13 @@ import PrakerjaHTTP
 /// (`method`, `path`, `body` with `${name}` placeholders), that request's partner signature (`timestamp`,
 /// `nonce`, `signature`), computed over the exact path and compact, key-sorted JSON body the verifier sends.
 /// Every setup makes new data, so a contract can be verified again and again against one gateway.
+///
+/// `POST /sim/pact/storefronts/state`: the same convention for the adapter → storefront contracts, set up
+/// in the storefronts this process runs (see ``StorefrontStateSetup``).
 struct PactStateRoutes {
     let gateway: Gateway
     let wallClock: any TimeSource
+    let storefronts: StorefrontListing
 
     struct Body: Decodable {
         var state: String?
@@ -26,6 +30,12 @@ struct PactStateRoutes {
         var method: String?
         var path: String?
         var body: [String: String]?
+    }
+
+    struct StorefrontBody: Decodable {
+        var state: String?
+        var params: [String: String]?
+        var action: String?
     }
 
     static let states = ["a participant who may buy", "a participant who has not watched the videos", "a pending charge", "a paid charge", "a signed request"]
@@ -44,6 +54,19 @@ struct PactStateRoutes {
             }
             if action == "teardown" { return try Reply(encoding: [String: String]()) }
             return try Reply(encoding: try await setUp(state, body.params ?? Params()))
+        }
+        sim.post("pact/storefronts/state") { request, _ in
+            var request = request
+            let body = try JSON.decode(StorefrontBody.self, from: try await request.bodyBytes())
+            let action = body.action ?? "setup"
+            guard action == "setup" || action == "teardown" else { throw GatewayError.field("action", "must be setup or teardown") }
+            guard let state = body.state, !state.isEmpty else { return try Reply(encoding: [String: String]()) }
+            guard let setup = storefronts.stateSetup else {
+                throw GatewayError(.notFound, "no storefront runs in this process: start `prakerja-sim serve` without --gateway")
+            }
+            guard setup.states.contains(state) else { throw GatewayError.field("state", "must be one of: \(setup.states.joined(separator: "; "))") }
+            if action == "teardown" { return try Reply(encoding: [String: String]()) }
+            return try Reply(encoding: try await setup.setUp(state: state, params: body.params ?? [:]))
         }
     }
 
