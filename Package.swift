@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Domain: the gateway's rules, flows, signatures, clocks, the store protocol, and the shared buyer
@@ -35,6 +36,15 @@ let package = Package(
             dependencies: ["PrakerjaCore", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         // What the gateway's and the storefronts' HTTP servers share: the byte reply, the body reader.
+        // The gateway's store on PostgreSQL, for several gateway processes on one database.
+        .target(
+            name: "PrakerjaPostgres",
+            dependencies: [
+                "PrakerjaCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
+        ),
         .target(
             name: "PrakerjaHTTP",
             dependencies: [
@@ -149,6 +159,14 @@ let package = Package(
         .testTarget(
             name: "PrakerjaStoreTests",
             dependencies: ["PrakerjaCore", "PrakerjaSQLite", "PrakerjaTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "PrakerjaPostgresTests",
+            dependencies: [
+                "PrakerjaCore", "PrakerjaPostgres", "PrakerjaTesting",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ]
         ),
         .testTarget(
             name: "PrakerjaServerTests",

@@ -145,10 +145,12 @@ struct RequestTemplate {
 
     /// The state values that differ from one setup to the next: what a template may name.
     static let names = ["card_number", "username", "account_id", "order_id", "otp", "wrong_otp", "idempotency_key", "voucher_code"]
+    /// The client's credentials: always named, never written into a contract.
+    static let secrets = ["client_secret", "wrong_client_secret", "client_id"]
 
     init(_ values: [String: String], other: [String: String], what: String) throws {
         let request = try RecordedRequest(values, what: what)
-        let names = Self.names.filter { values[$0] != nil && values[$0] != other[$0] }
+        let names = Self.secrets.filter { values[$0] != nil } + Self.names.filter { values[$0] != nil && values[$0] != other[$0] }
         func expression(_ text: String) -> String? { names.first { values[$0] == text }.map { "${\($0)}" } }
 
         method = request.method
@@ -168,7 +170,15 @@ struct RequestTemplate {
         query = parts.count > 1 ? Self.pairs(String(parts[1])) : []
         for (name, value) in query { if let e = expression(value) { queryExpressions[name] = e } }
         headerNames = request.headers.map(\.0)
-        headerExamples = Dictionary(request.headers, uniquingKeysWith: { a, _ in a })
+        // Every header comes from the state; an example that shows a credential is not written down.
+        let secrets = Self.secrets.compactMap { values[$0] }.filter { $0.count >= 8 }
+        headerExamples = Dictionary(
+            request.headers.map { name, value in
+                let credential = value.hasPrefix("Basic ") || value.hasPrefix("Bearer ") || secrets.contains { value.contains($0) }
+                return (name, credential ? "(from the provider state)" : value)
+            },
+            uniquingKeysWith: { a, _ in a }
+        )
         contentType = request.contentType
         switch (request.body, request.contentType) {
         case (nil, _): body = .none
@@ -225,9 +235,9 @@ struct RequestTemplate {
             let filled = JSONLeaves.replacing(json) { path, leaf in
                 guard let (expression, integer) = bodyExpressions[path] else { return leaf }
                 let text = fill(expression)
-                return integer ? (Int64(text).map { $0 as Any } ?? text) : text
+                return integer ? (Int64(text).map { NSNumber(value: $0) as Any } ?? text) : text
             }
-            bytes = (try? JSONSerialization.data(withJSONObject: filled, options: [.sortedKeys, .withoutEscapingSlashes, .fragmentsAllowed])).map { Array($0) }
+            bytes = Array(JSONLeaves.canonical(filled).utf8)
         }
         let headers = headerNames.map { name in (name, values["header.\(name)"] ?? headerExamples[name] ?? "") }
         return RecordedRequest(method: method, target: target, headers: headers, body: bytes, contentType: contentType)
@@ -251,11 +261,18 @@ struct RequestTemplate {
         if let contentType, !isNone { headers["Content-Type"] = [contentType] }
         if !headers.isEmpty { request["headers"] = headers }
         if !headerGenerators.isEmpty { generators["header"] = headerGenerators }
+        // A field the state fills with a secret shows no example of it.
+        let secret = Set(Self.secrets.map { "${\($0)}" })
+        func example(_ path: String, _ value: Any) -> Any {
+            bodyExpressions[path].map { secret.contains($0.expression) } == true ? "(from the provider state)" : value
+        }
         switch body {
         case .none: break
-        case .json(let json): request["body"] = ["content": json, "contentType": contentType ?? "application/json", "encoded": false]
+        case .json(let json):
+            request["body"] = ["content": JSONLeaves.replacing(json, "$", example), "contentType": contentType ?? "application/json", "encoded": false]
         case .form(let pairs):
-            request["body"] = ["content": pairs.map { "\(Self.escape($0.0))=\(Self.escape($0.1))" }.joined(separator: "&"), "contentType": contentType ?? "", "encoded": false]
+            let content = pairs.map { "\(Self.escape($0.0))=\(Self.escape(example("$.\($0.0)", $0.1) as? String ?? $0.1))" }.joined(separator: "&")
+            request["body"] = ["content": content, "contentType": contentType ?? "", "encoded": false]
         case .text(let text): request["body"] = ["content": text, "contentType": contentType ?? "text/plain", "encoded": false]
         }
         if !bodyExpressions.isEmpty {
@@ -306,7 +323,10 @@ struct ResponseTemplate {
         }
         status = a.status
         contentType = a.header("Content-Type")
-        guard !a.body.isEmpty else { return }
+        guard !a.body.isEmpty else {
+            guard b.body.isEmpty else { throw ContractError("\(what): the storefront answered the contract's rendering with a body, the adapter's request without") }
+            return
+        }
         guard let x = try? JSONSerialization.jsonObject(with: Data(a.body), options: [.fragmentsAllowed]),
             let y = try? JSONSerialization.jsonObject(with: Data(b.body), options: [.fragmentsAllowed])
         else {
@@ -322,20 +342,27 @@ struct ResponseTemplate {
         }
         let dynamic = Set(RequestTemplate.names.compactMap { stateValues[$0] })
         for (path, leaf) in left {
-            let key = path.split(separator: ".").last.map(String.init)?.lowercased() ?? ""
+            let key = path.split(separator: ".").last.map(String.init) ?? ""
             let differs = !JSONLeaves.equal(leaf, right[path] as Any)
             if differs || Self.volatile(key: key, leaf) || JSONLeaves.text(leaf).map(dynamic.contains) == true { typed.append(path) }
         }
     }
 
     /// A value two quick runs may share by chance but a later one will not: a time, a token, a signature.
+    /// Codes, statuses, errors and messages are never loosened by this guess (they are matched exactly unless
+    /// the two runs differ).
     static func volatile(key: String, _ leaf: Any) -> Bool {
-        if ["time", "_at", "date", "expire", "expiry", "token", "signature"].contains(where: { key.contains($0) }) { return true }
+        let words = JSONLeaves.words(key)
+        if words.contains(where: ["code", "status", "error", "errno", "message", "reason", "type"].contains) { return false }
+        if words.contains(where: ["time", "timestamp", "date", "at", "expire", "expires", "expired", "expiry", "token", "signature"].contains) { return true }
         if let text = leaf as? String {
             if text.range(of: #"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}"#, options: .regularExpression) != nil { return true }
-            return text.count >= 24 && !text.contains(" ")
+            // Random-looking: long, one word, letters of both cases or digits mixed in (a token, a hash), not an
+            // upper-case constant such as OTP_RESEND_TOO_SOON_ERROR.
+            return text.count >= 24 && text.range(of: #"^[A-Za-z0-9+/=._-]+$"#, options: .regularExpression) != nil
+                && text.range(of: #"[a-z]"#, options: .regularExpression) != nil && text.range(of: #"[0-9]"#, options: .regularExpression) != nil
         }
-        if let number = leaf as? NSNumber, !(leaf is Bool) { return (1_000_000_000...9_999_999_999_999).contains(number.int64Value) }
+        if let number = leaf as? NSNumber, JSONLeaves.kind(leaf) == "number" { return (1_000_000_000...9_999_999_999_999).contains(number.int64Value) }
         return false
     }
 
@@ -356,13 +383,67 @@ struct ResponseTemplate {
 /// Leaves of a JSON value by Pact path (`$.a.b`, `$.list[0].c`).
 enum JSONLeaves {
     static func of(_ value: Any, _ path: String = "$") -> [(String, Any)] {
-        if let object = value as? [String: Any] {
+        if let object = value as? [String: Any], !object.isEmpty {
             return object.keys.sorted().flatMap { of(object[$0]!, "\(path).\($0)") }
         }
-        if let array = value as? [Any] {
+        if let array = value as? [Any], !array.isEmpty {
             return array.enumerated().flatMap { of($0.element, "\(path)[\($0.offset)]") }
         }
-        return [(path, value)]
+        return [(path, value)]  // a scalar, or an empty object or array
+    }
+
+    /// The words of a key: `otp_expired_at` and `otpExpiredAt` are both otp, expired, at.
+    static func words(_ key: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        for ch in key {
+            if ch == "_" || ch == "-" || ch == "[" {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                if ch == "[" { break }
+            } else if ch.isUppercase, !current.isEmpty, current.last?.isLowercase == true {
+                words.append(current)
+                current = String(ch)
+            } else {
+                current.append(ch)
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        return words.map { $0.lowercased() }
+    }
+
+    /// Compact JSON with object keys in byte order and only the escapes JSON requires — how the Pact verifier
+    /// (serde_json) writes a body, so that a signature over the rendered bytes is one over what it will send.
+    static func canonical(_ value: Any) -> String {
+        switch kind(value) {
+        case "object":
+            let object = value as! [String: Any]
+            let keys = object.keys.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+            return "{" + keys.map { quoted($0) + ":" + canonical(object[$0]!) }.joined(separator: ",") + "}"
+        case "array": return "[" + (value as! [Any]).map(canonical).joined(separator: ",") + "]"
+        case "string": return quoted(value as! String)
+        case "null": return "null"
+        case "bool": return (value as! NSNumber).boolValue ? "true" : "false"
+        default: return (value as? NSNumber)?.stringValue ?? "\(value)"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     static func replacing(_ value: Any, _ path: String = "$", _ transform: (String, Any) -> Any) -> Any {
@@ -377,10 +458,12 @@ enum JSONLeaves {
 
     /// A scalar leaf as text (numbers without a fraction as integers); nil for null and containers.
     static func text(_ leaf: Any) -> String? {
-        if let s = leaf as? String { return s }
-        if leaf is NSNull { return nil }
-        if let n = leaf as? NSNumber { return n.stringValue }
-        return nil
+        switch kind(leaf) {
+        case "string": return leaf as? String
+        case "bool": return (leaf as! NSNumber).boolValue ? "true" : "false"
+        case "number": return (leaf as? NSNumber)?.stringValue
+        default: return nil
+        }
     }
 
     static func kind(_ leaf: Any) -> String {
@@ -388,7 +471,11 @@ enum JSONLeaves {
         if leaf is NSNull { return "null" }
         if leaf is [String: Any] { return "object" }
         if leaf is [Any] { return "array" }
-        return "scalar"
+        if let n = leaf as? NSNumber {
+            // JSONSerialization makes booleans NSNumbers of type "c" (char).
+            return String(cString: n.objCType) == "c" ? "bool" : "number"
+        }
+        return "other"
     }
 
     static func equal(_ a: Any, _ b: Any) -> Bool {

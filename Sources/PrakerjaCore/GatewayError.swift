@@ -69,6 +69,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case clockCannotRewind = "CLOCK_CANNOT_REWIND"
         // Injected faults
         case simulatedCrash = "SIMULATED_CRASH"
+        case storeUnavailable = "STORE_UNAVAILABLE"
+        case storefrontFailed = "STOREFRONT_FAILED"
 
         public var status: Int {
             switch self {
@@ -79,7 +81,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .missingCredentials, .unknownPlatform, .invalidSignature, .staleTimestamp, .replayedRequest: 401
             case .idempotencyKeyInUse, .duplicateOrder, .chargeAlreadyPaid, .duplicateParticipant: 409
             case .otpResendTooSoon, .otpDailyLimit: 429
-            case .simulatedCrash: 503
+            case .simulatedCrash, .storeUnavailable: 503
+            case .storefrontFailed: 502
             case .idempotencyKeyReused, .participantRevoked, .firstPurchaseDeadlinePassed, .nextPurchaseDeadlinePassed,
                 .videosNotWatched, .previousTrainingUnfinished, .insufficientBalance, .courseNotSoldOnPlatform,
                 .accountBoundToOtherCard, .cardBoundToOtherAccount, .blacklisted, .otpInvalid, .otpExpired, .otpLocked,
@@ -135,6 +138,8 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .voucherNotActive: "The voucher was cancelled or refunded."
             case .clockCannotRewind: "Virtual time only moves forward."
             case .simulatedCrash: "The gateway stopped after the debit and before the voucher (injected fault); reconciliation will repair the charge."
+            case .storeUnavailable: "The gateway's database cannot be reached; nothing was changed. Retry later."
+            case .storefrontFailed: "A storefront this simulator runs failed while setting up a provider state."
             }
         }
     }

@@ -19,7 +19,9 @@ import PrakerjaServer
 /// as usual, the next one is kept. Its method, target, body and every header (tokens, timestamps,
 /// signatures, idempotency keys — what a verifier cannot compute) come back as `request.*` and
 /// `header.<Name>` values, which the contract's generators put on the verifier's request. `request:
-/// count` runs the operation to the end instead and answers how many requests it made.
+/// count` runs the operation to the end instead and answers how many requests it made. A storefront that fails
+/// while a state is set up is a 502 (`STOREFRONT_FAILED`): the request was fine, the simulator's own storefront
+/// was not.
 public struct StorefrontPactStates: StorefrontStateSetup {
     public enum Operation: String, CaseIterable, Sendable {
         case courses
@@ -74,6 +76,9 @@ public struct StorefrontPactStates: StorefrontStateSetup {
     ]
 
     static let paramNames: Set = ["platform", "operation", "request", "cold", "credentials", "otp"]
+    /// No operation of the shared protocol takes more requests than this in any dialect (a token, then one or
+    /// two calls).
+    static let maximumRequests = 4
 
     let gateway: Gateway
     let http: HTTPClient
@@ -110,8 +115,13 @@ public struct StorefrontPactStates: StorefrontStateSetup {
             guard op.level <= level else { throw GatewayError.field("params.operation", "\(name) needs at least the state “\(Self.stateNames[op.level])”") }
             return op
         }
+        if operation == nil, let stray = ["request", "cold", "credentials", "otp"].first(where: { params[$0] != nil }) {
+            throw GatewayError.field("params.\(stray)", "applies to an operation; give params.operation")
+        }
         let request = params["request"] ?? "1"
-        guard request == "count" || (Int(request) ?? 0) >= 1 else { throw GatewayError.field("params.request", "must be a request number from 1, or count") }
+        guard request == "count" || (1...Self.maximumRequests).contains(Int(request) ?? 0) else {
+            throw GatewayError.field("params.request", "must be a request number from 1 to \(Self.maximumRequests), or count")
+        }
         guard ["true", "false", nil].contains(params["cold"]) else { throw GatewayError.field("params.cold", "must be true or false") }
         guard ["wrong_secret", nil].contains(params["credentials"]) else { throw GatewayError.field("params.credentials", "must be wrong_secret") }
         guard ["right", "wrong", nil].contains(params["otp"]) else { throw GatewayError.field("params.otp", "must be right or wrong") }
@@ -120,31 +130,43 @@ public struct StorefrontPactStates: StorefrontStateSetup {
         }
 
         let credentials = StorefrontCredentials(clientID: entry.clientId, clientSecret: entry.clientSecret)
-        var purchase = Purchase(values: ["platform_id": platformID, "course_id": course.id])
+        // The client's credentials are values too, so that no contract carries a secret (the wrong one is derived
+        // from the right one).
+        var purchase = Purchase(values: [
+            "platform_id": platformID, "course_id": course.id, "client_id": entry.clientId, "client_secret": entry.clientSecret,
+            "wrong_client_secret": String(entry.clientSecret.reversed()) + "x",
+        ])
         do {
             let adapter = try PlatformRegistry.adapter(platformID, http: http, baseURL: entry.baseUrl, catalog: gateway.catalog, credentials: credentials, wallClock: wallClock)
             try await advance(&purchase, to: level, adapter: adapter, courseID: course.id)
         } catch let error as BuyerError {
-            throw GatewayError(.invalidField, "state “\(state)” could not be set up on \(platformID): \(error.kind.rawValue): \(error.message)", details: ["field": "state"])
+            throw Self.storefrontFailed(platformID, "state “\(state)” could not be set up", error)
         }
         guard let operation else { return purchase.values }
 
         // The operation, with an adapter of its own whose transport keeps the request the interaction is about.
         var opCredentials = credentials
-        if params["credentials"] == "wrong_secret" { opCredentials.clientSecret = String(opCredentials.clientSecret.reversed()) + "x" }
+        if params["credentials"] == "wrong_secret" { opCredentials.clientSecret = purchase.values["wrong_client_secret"]! }
         let capture = RequestCapture()
         let adapter = try PlatformRegistry.adapter(
             platformID, http: http, baseURL: entry.baseUrl, catalog: gateway.catalog, credentials: opCredentials, wallClock: wallClock, capture: capture
         )
         if params["cold"] != "true" {
-            // A warm client: its token (on platforms that issue one) is fetched before the operation starts.
-            _ = try? await adapter.courses(type: .selfPaced, limit: 1)
+            // A warm client: its token (on platforms that issue one) is fetched before the operation starts, so the
+            // operation's first request is its own.
+            do {
+                _ = try await adapter.courses(type: .selfPaced, limit: 1)
+            } catch {
+                throw Self.storefrontFailed(platformID, "the client could not warm up", error)
+            }
         }
         if request == "count" { capture.count() } else { capture.arm(passing: Int(request)! - 1) }
+        var stopped: (any Error)?
         do {
             try await perform(operation, purchase, adapter: adapter, courseID: course.id, wrongOTP: params["otp"] == "wrong")
         } catch {
-            // A refusal, or the kept request: either way the operation ends here.
+            // The kept request ends the operation; so does a refusal, which is worth naming if nothing was kept.
+            stopped = error
         }
         var values = purchase.values
         if request == "count" {
@@ -152,7 +174,11 @@ public struct StorefrontPactStates: StorefrontStateSetup {
             return values
         }
         guard let kept = capture.captured else {
-            throw GatewayError.field("params.request", "\(operation.rawValue) on \(platformID) makes \(capture.sent) request(s) to the storefront from this state")
+            // The operation's requests have been sent by now: asking for one it does not make is refused after the fact.
+            let why = stopped.map { error in
+                "; it ended with " + ((error as? BuyerError).map { "\($0.kind.rawValue): \($0.message)" } ?? "\(error)")
+            } ?? ""
+            throw GatewayError.field("params.request", "\(operation.rawValue) on \(platformID) makes \(capture.sent) request(s) to the storefront from this state\(why)")
         }
         values["request.method"] = kept.method
         values["request.target"] = kept.target
@@ -163,6 +189,11 @@ public struct StorefrontPactStates: StorefrontStateSetup {
             values["header.Content-Type"] = kept.contentType
         }
         return values
+    }
+
+    static func storefrontFailed(_ platformID: String, _ what: String, _ error: any Error) -> GatewayError {
+        let detail = (error as? BuyerError).map { "\($0.kind.rawValue): \($0.message)" } ?? "\(error)"
+        return GatewayError(.storefrontFailed, "\(platformID): \(what): \(detail)")
     }
 
     /// What a state has made so far.

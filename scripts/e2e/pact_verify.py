@@ -75,34 +75,50 @@ for name in adapter_files:
              "/sim/pact/storefronts/state", [name])
 
 
-def broken(name, change, provider, port, states, needle, what):
+def broken(name, change, provider, port, states, what):
+    """The contract with `change` applied must fail verification in exactly the interactions it changed (named by the
+    verifier's JSON report), and pass in every other one."""
     directory = os.path.join(WORK, "pacts-broken-" + name.replace(".json", ""))
     os.makedirs(directory, exist_ok=True)
     pact = json.load(open(os.path.join(out, name)))
-    change(pact)
+    changed = change(pact)
     json.dump(pact, open(os.path.join(directory, name), "w"))
-    r = verify(directory, os.path.join(directory, "report.json"), provider, port, states)
-    check(r.returncode != 0 and needle in (r.stdout + r.stderr), what)
+    report_file = os.path.join(directory, "report.json")
+    r = verify(directory, report_file, provider, port, states)
+    results = json.load(open(report_file)).get("interactionResults", []) if os.path.exists(report_file) else []
+    failed = sorted(x.get("description") for x in results if x.get("result") != "OK")
+    check(r.returncode != 0 and changed and failed == sorted(changed) and len(results) == len(pact["interactions"]),
+          f"{what}: failed {failed}, changed {sorted(changed)}")
 
 
 def wrong_otp_pays(pact):
+    # The wrong OTP's interaction now expects the right OTP's answer.
+    paid = {i["description"]: i["response"] for i in pact["interactions"]}
+    right = paid.get("the confirmation of a pending charge with its OTP") or paid.get("paying with the OTP")
+    changed = []
     for i in pact["interactions"]:
         if i["description"] in ("the confirmation of a pending charge with a wrong OTP", "paying with a wrong OTP"):
-            i["response"]["status"] = 200 if i["response"]["status"] != 200 else 201
+            i["response"] = json.loads(json.dumps(right))
+            changed.append(i["description"])
+    return changed
 
 
-broken("tokopedia-storefront-prakerja-gateway.json", wrong_otp_pays, "prakerja-gateway", url.port, "/sim/pact/state", "wrong OTP",
+broken("tokopedia-storefront-prakerja-gateway.json", wrong_otp_pays, "prakerja-gateway", url.port, "/sim/pact/state",
        "a storefront → gateway contract expecting a wrong OTP to pay fails verification")
 broken("tokopedia-adapter-tokopedia-storefront.json", wrong_otp_pays, "tokopedia-storefront", storefronts["tokopedia"],
-       "/sim/pact/storefronts/state", "wrong OTP", "an adapter → storefront contract expecting a wrong OTP to pay fails verification")
+       "/sim/pact/storefronts/state", "an adapter → storefront contract expecting a wrong OTP to pay fails verification")
 
 
 def stale_signature(pact):
-    # The example signature was made for another request at another time: sent as it is, it must be refused.
+    # The example signature was made for another request at another time: sent as it is, it must be refused (every
+    # Pijar Mahir request is signed, so every interaction that expected success now fails).
+    changed = []
     for i in pact["interactions"]:
-        i["request"].get("generators", {}).get("header", {}).pop("signature", None)
+        if i["request"].get("generators", {}).get("header", {}).pop("signature", None) and i["response"]["status"] != 401:
+            changed.append(i["description"])
+    return changed
 
 
 broken("pijarmahir-adapter-pijarmahir-storefront.json", stale_signature, "pijarmahir-storefront", storefronts["pijarmahir"],
-       "/sim/pact/storefronts/state", "but was 401", "an adapter → storefront contract sending a recorded signature instead of a fresh one fails verification")
+       "/sim/pact/storefronts/state", "an adapter → storefront contract sending a recorded signature instead of a fresh one fails verification")
 check.finish()

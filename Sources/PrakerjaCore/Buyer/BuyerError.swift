@@ -113,6 +113,8 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
                 .staleTimestamp, .replayedRequest, .duplicateOrder, .duplicateParticipant, .trainingNotRedeemed, .trainingNotCompleted,
                 .trainingAlreadyRated, .voucherNotActive, .clockCannotRewind, .unknownDelivery, .unknownPlatformID, .simulatedCrash:
                 self = .platformError
+            case .storeUnavailable: self = .gatewayUnavailable
+            case .storefrontFailed: self = .platformError
             case .idempotencyKeyReused, .idempotencyKeyInUse: self = .idempotencyConflict
             case .unknownCard: self = .unknownCard
             case .unknownCourse: self = .unknownCourse

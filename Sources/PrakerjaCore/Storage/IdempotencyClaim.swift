@@ -57,4 +57,28 @@ public struct IdempotencyClaim<Outcome: Sendable>: Sendable {
         try save(claim.platformID, claim.key, claim.fingerprint, response)
         return outcome.map { .ran($0, kept: response) }
     }
+
+    /// ``execute(_:lookup:save:command:)`` for a store whose queries are asynchronous (PostgreSQL): the same
+    /// steps, in the same order, inside the caller's one transaction.
+    public static func executing(
+        _ claim: IdempotencyClaim?, lookup: (_ platformID: String, _ key: String) async throws -> (fingerprint: String, response: StoredResponse)?,
+        save: (_ platformID: String, _ key: String, _ fingerprint: String, StoredResponse) async throws -> Void, command: () async throws -> Outcome
+    ) async throws -> Result<Idempotent<Outcome>, GatewayError> {
+        guard let claim else { return .success(.ran(try await command(), kept: nil)) }
+        if let seen = try await lookup(claim.platformID, claim.key) {
+            guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
+            return .success(.replay(seen.response))
+        }
+        let outcome: Result<Outcome, GatewayError>
+        do {
+            outcome = .success(try await command())
+        } catch let error as GatewayError {
+            outcome = .failure(error)
+        }
+        guard let response = claim.render(outcome) else {
+            return .success(.ran(try outcome.get(), kept: nil))
+        }
+        try await save(claim.platformID, claim.key, claim.fingerprint, response)
+        return outcome.map { .ran($0, kept: response) }
+    }
 }

@@ -3,7 +3,7 @@ import Synchronization
 /// Lets an adapter build a request without sending it — for a Pact provider state that must hand the
 /// verifier the exact headers (token, timestamp, signature) the adapter would send. Armed with `passing:
 /// n`, the transport sends the next `n` requests as usual, keeps the one after (unsent) and refuses every
-/// later one without sending it. Armed with `counting: true`, it sends everything and counts.
+/// later one without sending it. After ``count()``, it sends everything and counts.
 public final class RequestCapture: Sendable {
     /// A request as the adapter would have put it on the wire.
     public struct Request: Sendable, Equatable {

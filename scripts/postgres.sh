@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL server for the tests, from Debian's postgresql package (scripts/setup.sh --test installs it):
+#   scripts/postgres.sh start DIR   initdb in DIR, start on a free loopback port, print postgres://postgres@127.0.0.1:PORT/postgres
+#   scripts/postgres.sh stop DIR    stop it (its files stay in DIR)
+# As root, the server runs as the postgres user (initdb refuses root).
+set -euo pipefail
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[ -n "$bin" ] || { echo "PostgreSQL is not installed: run scripts/setup.sh --test" >&2; exit 1; }
+dir=${2:?usage: scripts/postgres.sh start|stop DIR}
+as_owner() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+case "$1" in
+start)
+  mkdir -p "$dir"
+  [ "$(id -u)" = 0 ] && chown postgres "$dir"
+  as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
+    { cat "$dir/initdb.log" >&2; exit 1; }
+  port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null ||
+    { cat "$dir/server.log" >&2; exit 1; }
+  echo "postgres://postgres@127.0.0.1:$port/postgres"
+  ;;
+stop)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
+  ;;
+*) echo "usage: scripts/postgres.sh start|stop DIR" >&2; exit 2 ;;
+esac
