@@ -134,7 +134,8 @@ let package = Package(
         .executableTarget(
             name: "prakerja-sim",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad", "PrakerjaContract",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaPostgres", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad",
+                "PrakerjaContract",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

@@ -83,6 +83,9 @@ check .build-venv/bin/python scripts/e2e/load_run.py "$bin" "$work" "http://127.
 # Contract kit: every scenario on all seven built-in storefronts in process (JUnit parsed by junitparser), then a
 #    storefront of the running gateway tested as an external target, with its credentials and with a wrong secret.
 check .build-venv/bin/python scripts/e2e/contract_run.py "$bin" "$work" "http://127.0.0.1:$P"
+# PostgreSQL: two serve processes on one database behave as one gateway (200 concurrent confirms split across both,
+#    one clock, shared nonces, purchases through both while one is killed -9 and restarted, a clean audit).
+check .build-venv/bin/python scripts/e2e/postgres_multi.py "$bin" "$work" "$PRAKERJA_TEST_POSTGRES_URL"
 # Pact: the exported V4 contracts verified by the Pact verifier against the running simulator — each storefront →
 #    the gateway (provider states at POST /sim/pact/state) and each adapter → its storefront (provider states at
 #    POST /sim/pact/storefronts/state); contracts expecting the wrong thing, or a stale signature, fail.

@@ -196,7 +196,11 @@ extension PostgresStore {
                 )
                 """,
             ]
-        )
+        ),
+        (
+            "v2-request-nonces",
+            ["CREATE TABLE request_nonces (key TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)", "CREATE INDEX request_nonces_seen ON request_nonces (seen_at)"]
+        ),
     ]
 
     /// Applies the migrations this database has not had yet.

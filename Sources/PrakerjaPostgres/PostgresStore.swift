@@ -70,6 +70,7 @@ public final class PostgresStore: GatewayStore, Sendable {
     /// Whether the database answered the last health check: while it does not, calls fail at once with
     /// `STORE_UNAVAILABLE` instead of queueing for a connection that will not come.
     private let reachable = Atomic<Bool>(true)
+    private let claims = Atomic<Int>(0)
 
     /// Creates the store; nothing is connected until ``run()`` runs the pool and ``prepare()`` migrates.
     public init(settings: Settings, logger: Logger) {
@@ -717,6 +718,30 @@ public final class PostgresStore: GatewayStore, Sendable {
         }
     }
 
+    // MARK: Shared between processes
+
+    public var isShared: Bool { true }
+
+    public func claimNonce(platformID: String, nonce: String, now: Date, window: TimeInterval) async throws -> Bool? {
+        let logger = logger
+        let (key, at, stale) = (platformID + " " + nonce, now.millisecondsSince1970, (now - window).millisecondsSince1970)
+        // Now and then, forget the nonces no request can replay any more.
+        let sweep = claims.wrappingAdd(1, ordering: .relaxed).newValue % 1000 == 0
+        return try await transaction { db in
+            if sweep { try await db.query("DELETE FROM request_nonces WHERE seen_at < \(stale)", logger: logger) }
+            let fresh = try await PGRows.one(
+                db,
+                """
+                INSERT INTO request_nonces (key, seen_at) VALUES (\(key), \(at))
+                ON CONFLICT (key) DO UPDATE SET seen_at = EXCLUDED.seen_at WHERE request_nonces.seen_at < \(stale)
+                RETURNING 1 AS one
+                """,
+                logger
+            ) { _ in true }
+            return fresh ?? false
+        }
+    }
+
     // MARK: Simulation
 
     public func overdueParticipantCards(acceptedBefore: Date) async throws -> [String] {
@@ -756,7 +781,7 @@ public final class PostgresStore: GatewayStore, Sendable {
             try await db.query(
                 """
                 TRUNCATE delivery_attempts, deliveries, ledger, outbox, charge_events, vouchers, charges, bindings, idempotency, blacklist,
-                    participants, sim_state
+                    participants, sim_state, request_nonces
                 """,
                 logger: logger
             )

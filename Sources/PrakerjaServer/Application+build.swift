@@ -13,6 +13,7 @@ public func buildRouter<Context: RequestContext>(
     let router = Router(context: context)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware())
+    if gateway.store.isShared { router.add(middleware: ClockSyncMiddleware(gateway: gateway)) }
     router.get("health") { _, _ in try Reply(encoding: ["status": "ok"]) }
     router.get("openapi.yaml") { _, _ in
         var reply = Reply(body: OpenAPIDocument.bytes)

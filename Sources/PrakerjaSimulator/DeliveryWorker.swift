@@ -26,6 +26,7 @@ public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
             var lastRepair: WaitClock.Instant?
             while !Task.isCancelled {
                 do {
+                    try await gateway.syncClock()
                     try await engine.runDue()
                     // The reconciliation job needs no more than a look per `maxWait`, however often payments wake the worker.
                     if lastRepair.map({ $0.duration(to: waitClock.now) >= maxWait }) ?? true {

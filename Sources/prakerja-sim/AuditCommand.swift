@@ -10,8 +10,9 @@ struct AuditCommand: AsyncParsableCommand {
         abstract: "The money-and-voucher audit: per participant, initial − current balance = paid charges net of refunds; each paid charge has one voucher; exit 1 on any problem."
     )
 
-    @Option(help: "Base URL of a running gateway; without it, the SQLite file --db is audited directly.") var gateway: String?
-    @Option(help: "SQLite database file to audit when no --gateway is given.") var db = "prakerja-sim.sqlite"
+    @Option(help: "Base URL of a running gateway; without it, the database --db is audited directly.") var gateway: String?
+    @Option(help: "SQLite database file, or PostgreSQL URL (postgres://USER@HOST:PORT/DATABASE), to audit when no --gateway is given.")
+    var db = "prakerja-sim.sqlite"
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
@@ -21,8 +22,9 @@ struct AuditCommand: AsyncParsableCommand {
                 try JSONDecoder().decode(AuditReport.self, from: Data(try await GatewayClient(http: http, baseURL: gateway).get("/sim/audit").body))
             }
         } else {
-            guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("no database at \(db)") }
-            report = try await SQLiteStore(path: db).audit()
+            let location = try StoreLocation(db, poolSize: 2)
+            if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) { throw ValidationError("no database at \(db)") }
+            report = try await location.with(logger: makeLogger(label: "prakerja-sim", level: .warning)) { store in try await store.audit() }
         }
         if json {
             let encoder = JSONEncoder()

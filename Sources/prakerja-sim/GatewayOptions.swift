@@ -5,8 +5,11 @@ import PrakerjaSQLite
 
 /// Options shared by the commands that run a gateway.
 struct GatewayOptions: ParsableArguments {
-    @Option(help: "SQLite database file (created if missing).")
+    @Option(help: "SQLite database file (created if missing), or a PostgreSQL URL postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (password also from PGPASSWORD), which several gateway processes can share.")
     var db: String = "prakerja-sim.sqlite"
+
+    @Option(help: "PostgreSQL connections per process (with a postgres:// --db).")
+    var dbPool: Int = 20
 
     @Option(help: "Programme rules: 2021 (default) or 2023.")
     var rules: RulesProfile.Name = .y2021
@@ -32,7 +35,10 @@ struct GatewayOptions: ParsableArguments {
     @Option(help: "Seed of the fault pattern: the same seed and requests give the same failures.")
     var faultSeed: UInt64 = 1
 
+    var storeLocation: StoreLocation { get throws { try StoreLocation(db, poolSize: dbPool) } }
+
     func validate() throws {
+        _ = try storeLocation
         guard (0...1_000_000).contains(participants) else { throw ValidationError("--participants must be between 0 and 1000000") }
         do { _ = try FaultPlan(parsing: faults, seed: faultSeed) } catch { throw ValidationError("--faults: \(error.message)") }
         guard RetrySchedule(parsing: retrySchedule) != nil else {

@@ -37,18 +37,25 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = makeLogger(label: "prakerja-sim", level: logLevel)
         let catalog = try gateway.loadCatalog()
-        let store = try SQLiteStore(path: gateway.db, durability: gateway.durability)
+        let location = try gateway.storeLocation
         let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
         let services = SimulationServices(
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
             logger: logger
         )
-        var configuration = gateway.configuration
-        configuration.deliveryParallelism = 16
-        let (db, webhooks) = (gateway.db, webhooks)
-        var mailer = smtp.flatMap(SMTPMailer.init(address:))
-        mailer?.from = smtpFrom
+        let configuration = {
+            var configuration = gateway.configuration
+            configuration.deliveryParallelism = 16
+            return configuration
+        }()
+        let (db, webhooks) = (location.display, webhooks)
+        let mailer: SMTPMailer? = {
+            var mailer = smtp.flatMap(SMTPMailer.init(address:))
+            mailer?.from = smtpFrom
+            return mailer
+        }()
         do {
+            try await location.with(durability: gateway.durability, logger: logger) { store in
             try await withHTTPClient { http in
                 let sim = Gateway(
                     catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
@@ -64,6 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
                     }
                 }
                 try await serve(services, gateway: sim, storefronts: storefronts, http: http, db: db, mailer: mailer)
+            }
             }
         } catch let failure as ListenFailure {
             FileHandle.standardError.write(Data("prakerja-sim serve: \(failure)\n".utf8))

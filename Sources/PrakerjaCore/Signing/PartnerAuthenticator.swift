@@ -44,4 +44,12 @@ public final class PartnerAuthenticator: Sendable {
         guard fresh else { throw GatewayError(.replayedRequest) }
         return platform
     }
+
+    /// With a store several gateway processes share, a nonce that another process has seen is a replay too.
+    /// Call after ``authenticate``.
+    public func claimShared(platformID: String, nonce: String, in store: any GatewayStore) async throws {
+        guard store.isShared else { return }
+        let fresh = try await store.claimNonce(platformID: platformID, nonce: nonce, now: wallClock.now(), window: PartnerSignature.tolerance * 2)
+        if fresh == false { throw GatewayError(.replayedRequest) }
+    }
 }

@@ -97,6 +97,13 @@ public protocol GatewayStore: Sendable {
     func overdueParticipantCards(acceptedBefore: Date) async throws -> [String]
     func clockOffset() async throws -> TimeInterval?
     func saveClockOffset(_ offset: TimeInterval) async throws
+    /// Whether several gateway processes share this store (PostgreSQL): business time then lives in the store
+    /// (each process reads it before it serves a request), and so do request nonces (``claimNonce``).
+    var isShared: Bool { get }
+    /// Records a signed request's nonce for every process sharing the store: false if it was recorded within
+    /// `window` before `now` (a replay). Nil from a store one process owns, whose authenticator's memory suffices.
+    func claimNonce(platformID: String, nonce: String, now: Date, window: TimeInterval) async throws -> Bool?
+
     /// Deletes every participant, charge, voucher, message, delivery and key (the clock offset too) and
     /// starts a new epoch, so that what is made next never takes an id the store issued before.
     /// Webhook endpoints, being configuration, stay.
@@ -104,6 +111,9 @@ public protocol GatewayStore: Sendable {
 }
 
 extension GatewayStore {
+    public var isShared: Bool { false }
+    public func claimNonce(platformID: String, nonce: String, now: Date, window: TimeInterval) async throws -> Bool? { nil }
+
     /// A command without an idempotency key.
     public func withParticipant<T: Sendable>(
         card: String, binding: (platformID: String, accountID: String)?, now: Date, _ body: @Sendable (inout Workspace) throws -> T

@@ -60,6 +60,7 @@ struct PartnerRoutes {
             platformID: header("X-Platform-Id"), timestamp: header("X-Timestamp"), nonce: header("X-Nonce"),
             signature: header("X-Signature"), method: request.method.rawValue, target: target, body: body
         )
+        try await authenticator.claimShared(platformID: platform.id, nonce: header("X-Nonce") ?? "", in: gateway.store)
         return (platform, body)
     }
 

@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Two `prakerja-sim serve` processes on one PostgreSQL database behave as one gateway:
+
+- 200 concurrent confirms of one charge, split across both processes: one debit, one voucher, every success
+  showing that voucher, no 5xx;
+- business time advanced through one is the time of the other; a signed request replayed to the other is refused;
+- purchases through both while one is killed with -9 and restarted on the same database: every acknowledged voucher
+  is there (read through either process), every delivery of an acknowledged purchase is made, attempts numbered
+  once each, and the money audit is clean through both.
+
+Usage: postgres_multi.py BINARY WORKDIR POSTGRES_URL   (POSTGRES_URL: a server's postgres database, for CREATE DATABASE)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from partner import free_port, partner_headers
+from sim import Checks, wait_for
+
+BIN, WORK, ADMIN = sys.argv[1], sys.argv[2], sys.argv[3]
+check = Checks("postgres")
+name = "prakerja_multi_" + uuid.uuid4().hex[:8]
+subprocess.run(["psql", ADMIN, "-q", "-c", f"CREATE DATABASE {name}"], check=True)
+DB = ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+class Gateway:
+    def __init__(self, label):
+        self.label, self.port = label, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.log = open(os.path.join(WORK, f"multi-{label}.log"), "ab")
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", DB, "--db-pool", "16", "--storefront-port", "0",
+                                      "--storefront-db", os.path.join(WORK, f"multi-{self.label}.storefronts.sqlite"),
+                                      "--participants", "100", "--log-level", "warning"], stdout=self.log, stderr=self.log)
+        ok = wait_for(lambda: self.get("/health")[0] == 200, 60, 0.1)
+        if not ok:
+            raise SystemExit(f"gateway {self.label} did not start; see {self.log.name}")
+        return self
+
+    def kill(self):
+        self.proc.kill()
+        self.proc.wait()
+
+    def call(self, method, path, body=None, headers=None, raw=None):
+        data = raw if raw is not None else (None if body is None else json.dumps(body, separators=(",", ":")).encode())
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=dict(headers or {}))
+        if data is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as r:
+                return r.status, json.loads(r.read() or b"null")
+        except urllib.error.HTTPError as e:
+            return e.code, json.loads(e.read() or b"null")
+        except OSError as e:
+            return 0, {"error": str(e)}
+
+    def get(self, path):
+        return self.call("GET", path)
+
+    def signed(self, method, path, body, headers=None):
+        raw = json.dumps(body, separators=(",", ":")).encode() if body is not None else b""
+        h = partner_headers("tokopedia", SECRET, method, path, raw)
+        h.update(headers or {})
+        return self.call(method, path, headers=h, raw=raw if body is not None else None), h, raw
+
+
+a, b = Gateway("a").start(), Gateway("b").start()
+SECRET = next(p["secret"] for p in a.get("/sim/credentials")[1]["platforms"] if p["platform_id"] == "tokopedia")
+_, page = a.get("/catalog/courses?platform=tokopedia&type=self_paced&limit=50")
+COURSE = min(page["items"], key=lambda c: c["price"])
+check(a.get("/sim/participants?limit=1")[1]["total"] == 100 and b.get("/sim/participants?limit=1")[1]["total"] == 100,
+      "both processes started on one population (the second found it made)")
+
+
+def new_person(gw):
+    status, person = gw.call("POST", "/sim/participants", {"videos_watched": 3})
+    assert status == 201, person
+    return person
+
+
+def charge(gw, person):
+    order = uuid.uuid4().hex
+    (status, body), _, _ = gw.signed("POST", "/partner/v1/charges", {
+        "card_number": person["card_number"], "course_id": COURSE["id"], "platform_order_id": order, "account_id": "acct-" + order})
+    return status, body
+
+
+def otp_of(gw, person):
+    _, sms = gw.get("/sim/outbox/sms?recipient=" + person["phone"])
+    return re.search(r"\b\d{6}\b", sms[-1]["body"]).group(0) if sms else None
+
+
+# 1. 200 concurrent confirms of one charge, half through each process.
+person = new_person(a)
+status, created = charge(a, person)
+otp = otp_of(b, person)
+check(status == 201 and otp is not None, "a charge made through A; its OTP read through B")
+
+
+def confirm(i):
+    gw = a if i % 2 == 0 else b
+    (status, body), _, _ = gw.signed("POST", f"/partner/v1/charges/{created['id']}/confirm", {"otp": otp})
+    return status, body
+
+
+with ThreadPoolExecutor(max_workers=50) as pool:
+    results = list(pool.map(confirm, range(200)))
+statuses = sorted({s for s, _ in results})
+codes = {(b or {}).get("voucher", {}).get("code") for s, b in results if s == 200}
+_, ledger = a.get(f"/sim/participants/{person['card_number']}/ledger")
+_, vouchers = b.get(f"/sim/participants/{person['card_number']}/vouchers")
+debits = [e for e in (ledger if isinstance(ledger, list) else ledger.get("entries", [])) if e.get("kind") == "debit"]
+check(all(s < 500 for s, _ in results) and 200 in statuses, f"200 confirms across two processes: statuses {statuses}, no 5xx")
+check(len(debits) == 1 and len(vouchers if isinstance(vouchers, list) else vouchers.get("items", [])) == 1 and len(codes) == 1 and None not in codes,
+      f"one debit ({len(debits)}), one voucher, every success shows it ({codes})")
+
+# 2. One clock; one set of nonces.
+_, before = b.get("/sim/clock")
+a.call("POST", "/sim/clock/advance", {"seconds": 600})
+_, after = b.get("/sim/clock")
+check(after["offset_seconds"] - before["offset_seconds"] >= 600 - 1, "business time advanced through A is B's time at once")
+p2 = new_person(a)
+order = uuid.uuid4().hex
+body = {"card_number": p2["card_number"], "course_id": COURSE["id"], "platform_order_id": order, "account_id": "acct-" + order}
+(first, _), headers, raw = a.signed("POST", "/partner/v1/charges", body)
+replay = b.call("POST", "/partner/v1/charges", headers=headers, raw=raw)
+check(first == 201 and replay[0] == 401 and replay[1]["error"]["code"] == "REPLAYED_REQUEST",
+      f"a signed request replayed to the other process is refused ({first}, {replay[0]} {replay[1].get('error', {}).get('code')})")
+
+# 3. Purchases through both while A is killed with -9 and restarted.
+acknowledged, failures, lock, stop = [], [], threading.Lock(), threading.Event()
+
+
+def buyer(k):
+    i = 0
+    while not stop.is_set():
+        gw = (a, b)[(k + i) % 2]
+        i += 1
+        try:
+            person = new_person(b)
+            status, c = charge(gw, person)
+            if status != 201:
+                continue
+            code = otp_of(gw, person)
+            (status, paid), _, _ = gw.signed("POST", f"/partner/v1/charges/{c['id']}/confirm", {"otp": code},
+                                              headers={"Idempotency-Key": "k-" + c["id"]})
+            with lock:
+                if status == 200 and paid.get("voucher"):
+                    acknowledged.append((c["id"], paid["voucher"]["code"]))
+                elif status >= 500:
+                    failures.append((gw.label, status, paid))
+        except Exception as e:  # a killed process: nothing acknowledged
+            with lock:
+                failures.append((gw.label, 0, str(e)))
+
+
+threads = [threading.Thread(target=buyer, args=(k,)) for k in range(6)]
+for t in threads:
+    t.start()
+time.sleep(3)
+a.kill()
+time.sleep(1)
+a.start()
+time.sleep(3)
+stop.set()
+for t in threads:
+    t.join()
+served = [f for f in failures if f[1] >= 500]
+cut = [f for f in failures if f[0] == "a" and f[1] == 0]
+check(len(acknowledged) >= 20 and cut, f"{len(acknowledged)} purchases acknowledged while A was killed and restarted ({len(cut)} cut off by the kill)")
+check(not served, f"no 5xx from a live process: {served[:3]}")
+missing = []
+for cid, code in acknowledged:
+    for gw in (a, b):
+        (status, c), _, _ = gw.signed("GET", f"/partner/v1/charges/{cid}", None)
+        if status != 200 or c.get("status") != "paid" or c.get("voucher", {}).get("code") != code:
+            missing.append((gw.label, cid, status))
+check(not missing, f"every acknowledged voucher is there through both processes ({len(acknowledged)} × 2 reads): {missing[:3]}")
+
+
+def deliveries_done():
+    bad = []
+    for cid, _ in acknowledged:
+        _, t = b.get(f"/sim/charges/{cid}/timeline")
+        for d in t["deliveries"]:
+            numbers = [x["number"] for x in d.get("attempt_log") or []]
+            if d["status"] != "delivered" or numbers != list(range(1, d["attempts"] + 1)) or not numbers:
+                bad.append((cid, d["channel"], d["status"], numbers))
+    return bad
+
+
+wait_for(lambda: not deliveries_done(), 20, 0.5)
+bad = deliveries_done()
+check(not bad, f"every delivery of an acknowledged purchase was made, each attempt recorded once: {bad[:3]}")
+audits = [gw.get("/sim/audit")[1] for gw in (a, b)]
+check(all(x["ok"] for x in audits) and audits[0]["paid_charges"] == audits[1]["paid_charges"] >= len(acknowledged) + 1,
+      f"the audit is clean through both: {[x['problems'][:2] for x in audits]}, {audits[0]['paid_charges']} paid")
+for gw in (a, b):
+    gw.kill()
+r = subprocess.run([BIN, "audit", "--db", DB], capture_output=True, text=True)
+check(r.returncode == 0 and "audit: ok" in r.stdout, "prakerja-sim audit --db postgres://… reads the same books: " + r.stdout.strip().splitlines()[-1])
+check.finish()
