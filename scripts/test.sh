@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --test
 swift build --build-tests
 work=$(mktemp -d)
+pgdir=$(mktemp -d) && chmod 755 "$pgdir"  # the server runs as the postgres user, who must reach its files
 pid=""
-cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; scripts/postgres.sh stop "$work/pg"; rm -rf "$work"; }
+cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; scripts/postgres.sh stop "$pgdir/pg"; rm -rf "$work" "$pgdir"; }
 trap cleanup EXIT
 # A real PostgreSQL server (Debian's package) for the PostgreSQL store's conformance suite and the multi-process tests.
-PRAKERJA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$work/pg")
+PRAKERJA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir/pg")
 export PRAKERJA_TEST_POSTGRES_URL
 swift test --skip-build --skip RunnerTests 2>&1 | tee .build/swift-test.log
 grep -q "Test run with .* passed" .build/swift-test.log

@@ -201,6 +201,7 @@ extension PostgresStore {
             "v2-request-nonces",
             ["CREATE TABLE request_nonces (key TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)", "CREATE INDEX request_nonces_seen ON request_nonces (seen_at)"]
         ),
+        ("v3-attempt-claims", ["ALTER TABLE deliveries ADD COLUMN claimed_until BIGINT"]),
     ]
 
     /// Applies the migrations this database has not had yet.

@@ -606,7 +606,7 @@ public final class PostgresStore: GatewayStore, Sendable {
                 """
                 UPDATE deliveries SET status = \(delivery.status.rawValue), attempts = \(Int64(delivery.attempts)),
                     next_attempt_at = \(PGRows.ms(delivery.nextAttemptAt)), delivered_at = \(PGRows.ms(delivery.deliveredAt)),
-                    last_outcome = \(delivery.lastOutcome)
+                    last_outcome = \(delivery.lastOutcome), claimed_until = NULL
                 WHERE id = \(delivery.id) AND attempts = \(Int64(delivery.attempts - 1)) AND status = 'pending'
                 RETURNING id
                 """,
@@ -625,6 +625,22 @@ public final class PostgresStore: GatewayStore, Sendable {
             for m in outbox { try await PGRows.insert(m, db, logger) }
             for e in events { try await PGRows.insert(e, db, logger) }
             return true
+        }
+    }
+
+    public func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool {
+        let logger = logger
+        return try await transaction { db in
+            try await PGRows.one(
+                db,
+                """
+                UPDATE deliveries SET claimed_until = \(until.millisecondsSince1970)
+                WHERE id = \(deliveryID) AND attempts = \(Int64(number - 1)) AND status = 'pending'
+                    AND (claimed_until IS NULL OR claimed_until < \(now.millisecondsSince1970))
+                RETURNING id
+                """,
+                logger
+            ) { try $0.string("id") } != nil
         }
     }
 
@@ -654,7 +670,7 @@ public final class PostgresStore: GatewayStore, Sendable {
                 chosen[i].status = .pending
                 chosen[i].nextAttemptAt = now
                 try await db.query(
-                    "UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.millisecondsSince1970), delivered_at = NULL WHERE id = \(chosen[i].id)",
+                    "UPDATE deliveries SET status = 'pending', next_attempt_at = \(now.millisecondsSince1970), delivered_at = NULL, claimed_until = NULL WHERE id = \(chosen[i].id)",
                     logger: logger
                 )
                 try await PGRows.insert(

@@ -79,6 +79,31 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func eachDeliveryAttemptIsClaimedByOneProcessAndAClaimExpires() async throws {
+        try await TestDatabase.withStore { store in
+            let world = try await TestWorld(store: store)
+            let p = try await world.participant()
+            let (charge, _) = try await world.buy(p, course: world.courses()[0])
+            let delivery = try #require(try await store.deliveries(chargeID: charge.id).first { $0.status == .pending })
+            let other = PostgresStore(settings: store.settings, logger: TestDatabase.logger)
+            let now = Date()
+            let claims = try await TestDatabase.running(other) { () async throws -> [Bool] in
+                // Two processes race for attempt 1: one wins; the loser tries again before the lease ends, and loses.
+                async let a = store.claimAttempt(deliveryID: delivery.id, number: 1, now: now, until: now + 60)
+                async let b = other.claimAttempt(deliveryID: delivery.id, number: 1, now: now, until: now + 60)
+                let first = try await [a, b]
+                let again = try await other.claimAttempt(deliveryID: delivery.id, number: 1, now: now + 30, until: now + 90)
+                // The winner died: after the lease, the attempt can be claimed again.
+                let expired = try await other.claimAttempt(deliveryID: delivery.id, number: 1, now: now + 61, until: now + 121)
+                // Attempt 2 cannot be claimed before attempt 1 is recorded.
+                let early = try await other.claimAttempt(deliveryID: delivery.id, number: 2, now: now + 61, until: now + 121)
+                return first + [again, expired, early]
+            }
+            #expect(claims[0] != claims[1], "one of two racing processes claims the attempt: \(claims)")
+            #expect(claims[2] == false && claims[3] == true && claims[4] == false, "\(claims)")
+        }
+    }
+
     @Test func anUnreachableDatabaseIsAClearErrorAndA503Code() async throws {
         // A port nothing listens on.
         var settings = try PostgresStore.Settings(url: "postgres://nobody@127.0.0.1:9/none")

@@ -78,6 +78,11 @@ public protocol GatewayStore: Sendable {
     /// outbox and the timeline entries — in one transaction, if nobody recorded attempt number
     /// `delivery.attempts` first. Returns false (writing nothing) when somebody did.
     func recordAttempt(_ delivery: Delivery, _ attempt: DeliveryAttempt, outbox: [OutboxMessage], events: [ChargeEvent]) async throws -> Bool
+    /// Claims attempt `number` of a due delivery for this process until `until` (real time), so that with several
+    /// gateway processes on one store each attempt is made by one of them; a claim of a process that died
+    /// expires. False when another process holds a live claim, or the attempt was made already. A store one
+    /// process owns needs no claims: it answers true.
+    func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool
     /// Makes deliveries due again at `now` (by hand): those in `ids`, or those created within `createdIn` in
     /// `statuses`. Returns the deliveries made due.
     func redeliver(ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?, now: Date) async throws -> [Delivery]
@@ -113,6 +118,7 @@ public protocol GatewayStore: Sendable {
 extension GatewayStore {
     public var isShared: Bool { false }
     public func claimNonce(platformID: String, nonce: String, now: Date, window: TimeInterval) async throws -> Bool? { nil }
+    public func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool { true }
 
     /// A command without an idempotency key.
     public func withParticipant<T: Sendable>(
