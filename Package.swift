@@ -40,7 +40,7 @@ let package = Package(
         .target(
             name: "PrakerjaPostgres",
             dependencies: [
-                "PrakerjaCore",
+                "PrakerjaCore", "PrakerjaPlatforms",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
@@ -145,7 +145,7 @@ let package = Package(
         // Test support shared by several test targets: the store conformance suite, fixtures.
         .target(
             name: "PrakerjaTesting",
-            dependencies: ["PrakerjaCore"]
+            dependencies: ["PrakerjaCore", "PrakerjaPlatforms"]
         ),
         .testTarget(name: "PrakerjaCoreTests", dependencies: ["PrakerjaCore", "PrakerjaTesting"]),
         .testTarget(

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server for the tests, from Debian's postgresql package (scripts/setup.sh --test installs it):
-#   scripts/postgres.sh start DIR   initdb in DIR, start on a free loopback port, print postgres://postgres@127.0.0.1:PORT/postgres
+#   scripts/postgres.sh start DIR [--throwaway]   initdb in DIR, start on a free loopback port, print its URL
+#                                   (postgres://postgres@127.0.0.1:PORT/postgres); --throwaway turns fsync off, for
+#                                   test data that need not survive a power cut (benchmarks keep the defaults)
 #   scripts/postgres.sh stop DIR    stop it (its files stay in DIR)
 # As root, the server runs as the postgres user (initdb refuses root).
 set -euo pipefail
@@ -18,8 +20,10 @@ start)
   as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; exit 1; }
   port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
+  extra=""
+  [ "${3:-}" = "--throwaway" ] && extra="-c fsync=off -c full_page_writes=off"
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >/dev/null ||
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   echo "postgres://postgres@127.0.0.1:$port/postgres"
   ;;

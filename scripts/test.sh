@@ -12,7 +12,7 @@ pid=""
 cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; scripts/postgres.sh stop "$pgdir/pg"; rm -rf "$work" "$pgdir"; }
 trap cleanup EXIT
 # A real PostgreSQL server (Debian's package) for the PostgreSQL store's conformance suite and the multi-process tests.
-PRAKERJA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir/pg")
+PRAKERJA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir/pg" --throwaway)
 export PRAKERJA_TEST_POSTGRES_URL
 swift test --skip-build --skip RunnerTests 2>&1 | tee .build/swift-test.log
 grep -q "Test run with .* passed" .build/swift-test.log

@@ -203,19 +203,4 @@ extension PostgresStore {
         ),
         ("v3-attempt-claims", ["ALTER TABLE deliveries ADD COLUMN claimed_until BIGINT"]),
     ]
-
-    /// Applies the migrations this database has not had yet.
-    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
-        try await client.withTransaction(logger: logger) { db in
-            // One process migrates at a time; the others wait here, then find the work done.
-            try await db.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
-            try await db.query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
-            var applied: Set<String> = []
-            for try await name in try await db.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) { applied.insert(name) }
-            for migration in migrations where !applied.contains(migration.name) {
-                for statement in migration.sql { try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
-                try await db.query("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
-            }
-        }
-    }
 }

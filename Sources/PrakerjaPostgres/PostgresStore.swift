@@ -19,191 +19,29 @@ import Synchronization
 /// A database that cannot be reached makes each call fail with `STORE_UNAVAILABLE` (a 503) and changes
 /// nothing; the pool reconnects when it is back.
 public final class PostgresStore: GatewayStore, Sendable {
-    public struct Settings: Sendable, Equatable {
-        public var host: String
-        public var port: Int
-        public var username: String
-        public var password: String?
-        public var database: String
-        public var poolSize: Int
-        public var requireTLS: Bool
-        /// How long connecting (and, at start-up, reaching the database at all) may take.
-        public var connectTimeout: Duration = .seconds(5)
+    public typealias Settings = PostgresDatabase.Settings
 
-        /// Settings from `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`; the password
-        /// from the URL or, failing that, `PGPASSWORD`.
-        public init(url: String, poolSize: Int = 20, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-            guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, !host.isEmpty else {
-                throw GatewayError.field("db", "a PostgreSQL URL looks like postgres://USER@HOST:PORT/DATABASE")
-            }
-            let database = String(parts.path.drop(while: { $0 == "/" }))
-            guard let user = parts.user, !user.isEmpty, !database.isEmpty else {
-                throw GatewayError.field("db", "the PostgreSQL URL needs a user and a database: postgres://USER@HOST:PORT/DATABASE")
-            }
-            guard (1...1000).contains(poolSize) else { throw GatewayError.field("db-pool", "must be from 1 to 1000 connections") }
-            let sslmode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
-            guard ["disable", "prefer", "require"].contains(sslmode) else { throw GatewayError.field("db", "sslmode must be disable, prefer or require") }
-            self.host = host
-            self.port = parts.port ?? 5432
-            self.username = user.removingPercentEncoding ?? user
-            self.password = parts.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
-            self.database = database.removingPercentEncoding ?? database
-            self.poolSize = poolSize
-            self.requireTLS = sslmode != "disable"
-        }
-
-        var client: PostgresClient.Configuration {
-            var c = PostgresClient.Configuration(
-                host: host, port: port, username: username, password: password, database: database,
-                tls: requireTLS ? .require(.makeClientConfiguration()) : .disable
-            )
-            c.options.maximumConnections = poolSize
-            c.options.minimumConnections = 0
-            c.options.connectTimeout = connectTimeout
-            return c
-        }
-    }
-
-    let client: PostgresClient
-    let logger: Logger
-    public let settings: Settings
-    /// Whether the database answered the last health check: while it does not, calls fail at once with
-    /// `STORE_UNAVAILABLE` instead of queueing for a connection that will not come.
-    private let reachable = Atomic<Bool>(true)
+    let database: PostgresDatabase
     private let claims = Atomic<Int>(0)
+    var logger: Logger { database.logger }
+    public var settings: Settings { database.settings }
 
     /// Creates the store; nothing is connected until ``run()`` runs the pool and ``prepare()`` migrates.
     public init(settings: Settings, logger: Logger) {
-        self.settings = settings
-        self.logger = logger
-        self.client = PostgresClient(configuration: settings.client, backgroundLogger: logger)
+        self.database = PostgresDatabase(settings: settings, logger: logger)
     }
 
     /// Runs the connection pool, and a health check once a second, until the task is cancelled.
-    public func run() async {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.client.run() }
-            group.addTask {
-                // Real time, not business time: how soon a lost database is noticed, and a restored one used again.
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(1))
-                    guard !Task.isCancelled else { break }
-                    self.reachable.store(await self.ping(), ordering: .relaxed)
-                }
-            }
-            await group.next()
-            group.cancelAll()
-        }
-    }
+    public func run() async { await database.run() }
 
-    /// Whether `SELECT 1` answers within the connect timeout.
-    func ping() async -> Bool {
-        let (client, timeout) = (client, settings.connectTimeout)
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await client.query("SELECT 1")) != nil }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
-    }
-
-    /// Checks that the database answers (a clear error within twice the connect timeout, not a hang, when it
-    /// does not) and applies the schema's migrations.
-    public func prepare() async throws {
-        let (client, logger, timeout) = (client, logger, settings.connectTimeout)
-        let failure: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do {
-                    try await Self.migrate(client, logger: logger)
-                    return nil
-                } catch {
-                    return Self.describe(Self.underlying(error))
-                }
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout * 2)
-                return "no answer within \(timeout * 2)"
-            }
-            let first = await group.next() ?? "cancelled"
-            group.cancelAll()
-            return first
-        }
-        reachable.store(failure == nil, ordering: .relaxed)
-        if let failure {
-            throw GatewayError(
-                .storeUnavailable, "cannot use PostgreSQL at \(settings.host):\(settings.port)/\(settings.database) as \(settings.username): \(failure)"
-            )
-        }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if let e = error as? PSQLError {
-            if let message = e.serverInfo?[.message] { return "\(message) (SQLSTATE \(e.serverInfo?[.sqlState] ?? "?"))" }
-            return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
-        }
-        return "\(error)"
-    }
-
-    // MARK: Running statements
-
-    /// A transaction, run again when it lost a race (see the type's documentation); connection failures
-    /// become `STORE_UNAVAILABLE`.
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try available()
-        var attempt = 0
-        while true {
-            do {
-                return try await client.withTransaction(logger: logger) { db in try await body(db) }
-            } catch {
-                let error = Self.underlying(error)
-                if let lost = error as? PSQLError, ["40001", "40P01", "23505"].contains(lost.serverInfo?[.sqlState]), attempt < 50 {
-                    attempt += 1
-                    continue
-                }
-                throw Self.mapped(error)
-            }
-        }
-    }
-
-    private func available() throws {
-        guard reachable.load(ordering: .relaxed) else {
-            throw GatewayError(.storeUnavailable, "PostgreSQL at \(settings.host):\(settings.port) does not answer")
-        }
-    }
-
-    /// The error a transaction's closure (or its BEGIN or COMMIT) threw, out of postgres-nio's wrapper.
-    static func underlying(_ error: any Error) -> any Error {
-        guard let wrapped = error as? PostgresTransactionError else { return error }
-        return wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? wrapped.rollbackError ?? error
-    }
+    /// Checks that the database answers and applies the gateway schema's migrations.
+    public func prepare() async throws { try await database.prepare(migrations: Self.migrations) }
 
     /// Runs one statement outside a transaction (`CREATE DATABASE` cannot run inside one): for tests and tools.
-    package func administer(_ sql: String) async throws {
-        let logger = logger
-        try await read { db in _ = try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
-    }
+    package func administer(_ sql: String) async throws { try await database.administer(sql) }
 
-    /// A read outside a transaction.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        try available()
-        do {
-            return try await client.withConnection { db in try await body(db) }
-        } catch {
-            throw Self.mapped(Self.underlying(error))
-        }
-    }
-
-    /// The domain's refusals, a server's refusal (a bug to see) and a row that does not decode stay what they
-    /// are; anything else — a lost connection, a pool that cannot connect — is `STORE_UNAVAILABLE`.
-    static func mapped(_ error: any Error) -> any Error {
-        if error is GatewayError || error is PostgresDecodingError { return error }
-        if let e = error as? PSQLError, e.code == .server { return e }
-        return GatewayError(.storeUnavailable, "PostgreSQL: \(describe(error))")
-    }
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.transaction(body) }
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.read(body) }
 
     // MARK: Participants
 

@@ -15,7 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
     @Option(help: "Port of the first storefront; the seven listen on consecutive ports (0 picks free ones).") var storefrontPort = 8081
-    @Option(help: "SQLite file for the storefronts' accounts and orders (created if missing).") var storefrontDB = "prakerja-storefronts.sqlite"
+    @Option(help: "SQLite file for the storefronts' accounts and orders (created if missing), or a PostgreSQL URL (may be --db's database).")
+    var storefrontDB = "prakerja-storefronts.sqlite"
     @Option(help: "Storefronts pay through this gateway URL instead of the built-in one.") var storefrontGateway: String?
     @OptionGroup var gateway: GatewayOptions
 
@@ -26,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Sender address of the e-mails sent over SMTP.") var smtpFrom = "voucher@prakerja-sim.local"
 
     func validate() throws {
+        do { _ = try StoreLocation(storefrontDB, poolSize: gateway.dbPool) } catch let error as ValidationError {
+            throw ValidationError("--storefront-db: \(error.message.replacingOccurrences(of: "--db: ", with: ""))")
+        }
         if let smtp, SMTPMailer(address: smtp) == nil { throw ValidationError("--smtp takes HOST:PORT, not '\(smtp)'") }
         guard SMTPMailer.isPlainAddress(smtpFrom) else { throw ValidationError("--smtp-from takes an address such as voucher@example.test, not '\(smtpFrom)'") }
         for pair in webhooks {
@@ -38,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = makeLogger(label: "prakerja-sim", level: logLevel)
         let catalog = try gateway.loadCatalog()
         let location = try gateway.storeLocation
-        let storefronts = try SQLiteStorefrontStore(path: storefrontDB)
+        let storefrontLocation = try StoreLocation(storefrontDB, poolSize: gateway.dbPool)
         let services = SimulationServices(
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
             logger: logger
@@ -56,6 +60,7 @@ struct ServeCommand: AsyncParsableCommand {
         }()
         do {
             try await location.with(durability: gateway.durability, logger: logger) { store in
+            try await storefrontLocation.withStorefronts(logger: logger) { storefronts in
             try await withHTTPClient { http in
                 let sim = Gateway(
                     catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
@@ -71,6 +76,7 @@ struct ServeCommand: AsyncParsableCommand {
                     }
                 }
                 try await serve(services, gateway: sim, storefronts: storefronts, http: http, db: db, mailer: mailer)
+            }
             }
             }
         } catch let failure as ListenFailure {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import PrakerjaCore
+import PrakerjaPlatforms
 import PrakerjaPostgres
 import PrakerjaSQLite
 
@@ -40,24 +41,44 @@ enum StoreLocation {
         case .sqlite(let path):
             return try await body(try SQLiteStore(path: path, durability: durability))
         case .postgres(let settings):
-            // The pool reports each failed connection attempt; the store's own errors say what matters.
-            var poolLogger = logger
-            if poolLogger.logLevel > .debug { poolLogger.logLevel = .critical }
-            let store = PostgresStore(settings: settings, logger: poolLogger)
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask {
-                    await store.run()
-                    return nil
-                }
-                defer { group.cancelAll() }
-                do {
-                    try await store.prepare()
-                } catch let error as GatewayError {
-                    FileHandle.standardError.write(Data("prakerja-sim: \(error.message)\n".utf8))
-                    throw ExitCode(1)
-                }
-                return try await body(store)
+            let store = PostgresStore(settings: settings, logger: Self.poolLogger(logger))
+            return try await Self.running(store) { try await body(store) }
+        }
+    }
+
+    /// The storefronts' store here (`--storefront-db`), for `body`.
+    func withStorefronts<T: Sendable>(logger: Logger, _ body: @Sendable @escaping (any StorefrontStore) async throws -> T) async throws -> T {
+        switch self {
+        case .sqlite(let path):
+            return try await body(try SQLiteStorefrontStore(path: path))
+        case .postgres(let settings):
+            let store = PostgresStorefrontStore(settings: settings, logger: Self.poolLogger(logger))
+            return try await Self.running(store) { try await body(store) }
+        }
+    }
+
+    /// The pool reports each failed connection attempt; the store's own errors say what matters.
+    static func poolLogger(_ logger: Logger) -> Logger {
+        var poolLogger = logger
+        if poolLogger.logLevel > .debug { poolLogger.logLevel = .critical }
+        return poolLogger
+    }
+
+    /// Runs `pool` while `body` runs; a database that does not answer at start-up ends the command (exit 1).
+    static func running<T: Sendable>(_ pool: some PostgresPool, _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await pool.run()
+                return nil
             }
+            defer { group.cancelAll() }
+            do {
+                try await pool.prepare()
+            } catch let error as GatewayError {
+                FileHandle.standardError.write(Data("prakerja-sim: \(error.message)\n".utf8))
+                throw ExitCode(1)
+            }
+            return try await body()
         }
     }
 }

@@ -94,52 +94,12 @@ import Testing
     }
 }
 
-@Suite struct StorefrontStoreTests {
-    func store() throws -> (SQLiteStorefrontStore, URL) {
+@Suite struct SQLiteStorefrontStoreConformance {
+    @Test(arguments: StorefrontStoreConformance.checks)
+    func conformance(_ check: StorefrontStoreConformance.Check) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("storefront-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return (try SQLiteStorefrontStore(path: dir.appendingPathComponent("s.sqlite").path), dir)
-    }
-
-    @Test func oneCardBindsToOneAccountUnderConcurrency() async throws {
-        let (store, dir) = try store()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
-            for i in 0..<64 {
-                group.addTask {
-                    do {
-                        _ = try await store.bind(platformID: "p", username: "user-\(i)", cardNumber: "5000000000000001", now: TestWorld.start, makeID: { "a\($0)" })
-                        return true
-                    } catch let error as BuyerError {
-                        #expect(error.kind == .cardBoundToOtherAccount)
-                        return false
-                    }
-                }
-            }
-            return try await group.reduce(into: [Bool]()) { $0.append($1) }
-        }
-        #expect(outcomes.filter { $0 }.count == 1)
-        // The same card may be bound on another platform.
-        _ = try await store.bind(platformID: "q", username: "user-0", cardNumber: "5000000000000001", now: TestWorld.start, makeID: { "a\($0)" })
-    }
-
-    @Test func aPaidOrderNeverGoesBackAndKeepsItsVoucher() async throws {
-        let (store, dir) = try store()
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let placed = try await store.createOrder(
-            StorefrontOrder(platformID: "p", accountID: "a1", courseID: "crs-0001", amount: 100_000, createdAt: TestWorld.start, updatedAt: TestWorld.start),
-            makeID: { "o\($0)" }
-        )
-        var paid = placed
-        paid.status = .paid
-        paid.chargeID = "ch_1"
-        paid.voucher = .init(code: "PRK-AAAA-BBBB-CCCC", redeemCode: "r", invoiceCode: "i", providerID: "lp-001")
-        try await store.save(paid)
-        var stale = placed
-        stale.status = .awaitingOTP
-        try await store.save(stale)
-        let stored = try #require(try await store.order(platformID: "p", id: placed.id))
-        #expect(stored.status == .paid && stored.voucher == paid.voucher && stored.chargeID == "ch_1")
-        #expect(try await store.order(platformID: "q", id: placed.id) == nil)
+        try await check.run(try SQLiteStorefrontStore(path: dir.appendingPathComponent("s.sqlite").path))
     }
 }

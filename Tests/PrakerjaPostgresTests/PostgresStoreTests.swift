@@ -16,10 +16,16 @@ enum TestDatabase {
     static func withStore<T: Sendable>(poolSize: Int = 20, _ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
         let url = try #require(url, "PRAKERJA_TEST_POSTGRES_URL is not set")
         let name = "prakerja_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        let admin = PostgresStore(settings: try PostgresStore.Settings(url: url, poolSize: 2), logger: logger)
+        // Generous start-up: the whole suite runs at once on two cores, and databases are created one at a time.
+        var adminSettings = try PostgresStore.Settings(url: url, poolSize: 2)
+        adminSettings.startupTimeout = .seconds(120)
+        let admin = PostgresStore(settings: adminSettings, logger: logger)
         var components = URLComponents(string: url)!
         components.path = "/" + name
-        let store = PostgresStore(settings: try PostgresStore.Settings(url: components.string!, poolSize: poolSize), logger: logger)
+        var settings = try PostgresStore.Settings(url: components.string!, poolSize: poolSize)
+        settings.startupTimeout = .seconds(120)
+        settings.connectTimeout = .seconds(30)
+        let store = PostgresStore(settings: settings, logger: logger)
         // A client's pool runs once: the admin's spans the database's whole life.
         return try await running(admin) {
             try await admin.administer("CREATE DATABASE \(name)")
@@ -32,7 +38,7 @@ enum TestDatabase {
         }
     }
 
-    static func running<T: Sendable>(_ store: PostgresStore, _ body: @Sendable () async throws -> T) async throws -> T {
+    static func running<T: Sendable>(_ store: some PostgresPool, _ body: @Sendable () async throws -> T) async throws -> T {
         try await withThrowingTaskGroup(of: T?.self) { group in
             group.addTask {
                 await store.run()
@@ -49,6 +55,21 @@ struct PostgresStoreConformance {
     @Test(arguments: StoreConformance.checks)
     func conformance(_ check: StoreConformance.Check) async throws {
         try await TestDatabase.withStore { store in try await check.run(store) }
+    }
+}
+
+@Suite(.enabled(if: TestDatabase.url != nil, "needs PRAKERJA_TEST_POSTGRES_URL (scripts/test.sh starts a server)"))
+struct PostgresStorefrontStoreConformance {
+    @Test(arguments: StorefrontStoreConformance.checks)
+    func conformance(_ check: StorefrontStoreConformance.Check) async throws {
+        try await TestDatabase.withStore { gateway in
+            // The storefronts' tables beside the gateway's, in the same database.
+            let store = PostgresStorefrontStore(settings: gateway.settings, logger: TestDatabase.logger)
+            try await TestDatabase.running(store) {
+                try await store.prepare()
+                try await check.run(store)
+            }
+        }
     }
 }
 
@@ -108,6 +129,7 @@ struct PostgresStoreTests {
         // A port nothing listens on.
         var settings = try PostgresStore.Settings(url: "postgres://nobody@127.0.0.1:9/none")
         settings.connectTimeout = .seconds(1)
+        settings.startupTimeout = .seconds(2)
         let store = PostgresStore(settings: settings, logger: TestDatabase.logger)
         let (prepare, read) = try await TestDatabase.running(store) { () async throws -> ((any Error)?, (any Error)?) in
             var errors: [(any Error)?] = []
@@ -117,7 +139,7 @@ struct PostgresStoreTests {
         }
         let error = prepare as? GatewayError
         #expect(error?.code == .storeUnavailable && error?.httpStatus == 503)
-        #expect(error?.message.contains("127.0.0.1:9/none") == true, "\(String(describing: prepare))")
+        #expect(error?.message.contains("127.0.0.1:9/none") == true && error?.message.contains("within 2") == true, "\(String(describing: prepare))")
         #expect((read as? GatewayError)?.code == .storeUnavailable, "\(String(describing: read))")
     }
 }

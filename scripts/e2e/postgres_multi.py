@@ -6,7 +6,8 @@
 - business time advanced through one is the time of the other; a signed request replayed to the other is refused;
 - purchases through both while one is killed with -9 and restarted on the same database: every acknowledged voucher
   is there (read through either process), every delivery of an acknowledged purchase is made, attempts numbered
-  once each, and the money audit is clean through both.
+  once each, and the money audit is clean through both;
+- the storefronts' accounts and orders in the same database: a purchase through a storefront of each process.
 
 Usage: postgres_multi.py BINARY WORKDIR POSTGRES_URL   (POSTGRES_URL: a server's postgres database, for CREATE DATABASE)
 """
@@ -40,8 +41,9 @@ class Gateway:
         self.proc = None
 
     def start(self):
+        # The storefronts' accounts and orders in the same database too.
         self.proc = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--db", DB, "--db-pool", "16", "--storefront-port", "0",
-                                      "--storefront-db", os.path.join(WORK, f"multi-{self.label}.storefronts.sqlite"),
+                                      "--storefront-db", DB,
                                       "--participants", "100", "--log-level", "warning"], stdout=self.log, stderr=self.log)
         ok = wait_for(lambda: self.get("/health")[0] == 200, 60, 0.1)
         if not ok:
@@ -206,6 +208,15 @@ check(not bad, f"every delivery of an acknowledged purchase was made, each attem
 audits = [gw.get("/sim/audit")[1] for gw in (a, b)]
 check(all(x["ok"] for x in audits) and audits[0]["paid_charges"] == audits[1]["paid_charges"] >= len(acknowledged) + 1,
       f"the audit is clean through both: {[x['problems'][:2] for x in audits]}, {audits[0]['paid_charges']} paid")
+# 4. A purchase through a storefront of each process, whose accounts and orders live in the shared database.
+for gw in (a, b):
+    _, fronts = gw.get("/sim/storefronts")
+    url = next(s["base_url"] for s in fronts if s["platform_id"] == "sisnaker")
+    r = subprocess.run([BIN, "demo", "--gateway", gw.base, "--platform", "sisnaker", "--storefront", url, "--quiet"], capture_output=True, text=True)
+    check(r.returncode == 0, f"a purchase through {gw.label}'s Sisnaker storefront on the PostgreSQL storefront store ({r.stdout.strip()[-120:]} {r.stderr.strip()[-200:]})")
+orders = subprocess.run(["psql", DB, "-tA", "-c", "SELECT COUNT(*) FROM orders WHERE platform_id = 'sisnaker' AND status = 'paid'"],
+                        capture_output=True, text=True).stdout.strip()
+check(orders == "2", f"both storefronts' paid orders are rows of the shared database ({orders})")
 for gw in (a, b):
     gw.kill()
 r = subprocess.run([BIN, "audit", "--db", DB], capture_output=True, text=True)

@@ -1,0 +1,221 @@
+import Foundation
+import Logging
+import PostgresNIO
+import PrakerjaCore
+import Synchronization
+
+/// One PostgreSQL database as the stores use it: a `PostgresClient` pool, a health check, transactions that are
+/// run again when they lose a race, and errors sorted into the domain's (``GatewayError/Code/storeUnavailable``
+/// when the database does not answer). The gateway's store and the storefronts' store each use one.
+public final class PostgresDatabase: Sendable {
+    public struct Settings: Sendable, Equatable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var password: String?
+        public var database: String
+        public var poolSize: Int
+        public var requireTLS: Bool
+        /// How long connecting, and a health check, may take.
+        public var connectTimeout: Duration = .seconds(5)
+        /// How long reaching the database and migrating it may take at start-up.
+        public var startupTimeout: Duration = .seconds(10)
+
+        /// Settings from `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`; the password
+        /// from the URL or, failing that, `PGPASSWORD`.
+        public init(url: String, poolSize: Int = 20, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+            guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, !host.isEmpty else {
+                throw GatewayError.field("db", "a PostgreSQL URL looks like postgres://USER@HOST:PORT/DATABASE")
+            }
+            let database = String(parts.path.drop(while: { $0 == "/" }))
+            guard let user = parts.user, !user.isEmpty, !database.isEmpty else {
+                throw GatewayError.field("db", "the PostgreSQL URL needs a user and a database: postgres://USER@HOST:PORT/DATABASE")
+            }
+            guard (1...1000).contains(poolSize) else { throw GatewayError.field("db-pool", "must be from 1 to 1000 connections") }
+            let sslmode = parts.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+            guard ["disable", "prefer", "require"].contains(sslmode) else { throw GatewayError.field("db", "sslmode must be disable, prefer or require") }
+            self.host = host
+            self.port = parts.port ?? 5432
+            self.username = user.removingPercentEncoding ?? user
+            self.password = parts.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
+            self.database = database.removingPercentEncoding ?? database
+            self.poolSize = poolSize
+            self.requireTLS = sslmode != "disable"
+        }
+
+        var client: PostgresClient.Configuration {
+            var c = PostgresClient.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: requireTLS ? .require(.makeClientConfiguration()) : .disable
+            )
+            c.options.maximumConnections = poolSize
+            c.options.minimumConnections = 0
+            c.options.connectTimeout = connectTimeout
+            return c
+        }
+    }
+
+    let client: PostgresClient
+    let logger: Logger
+    public let settings: Settings
+    /// Whether the database answered the last health check: while it does not, calls fail at once with
+    /// `STORE_UNAVAILABLE` instead of queueing for a connection that will not come.
+    private let reachable = Atomic<Bool>(true)
+
+    /// Nothing is connected until ``run()`` runs the pool and ``prepare(migrations:)`` migrates.
+    public init(settings: Settings, logger: Logger) {
+        self.settings = settings
+        self.logger = logger
+        self.client = PostgresClient(configuration: settings.client, backgroundLogger: logger)
+    }
+
+    /// Runs the connection pool, and a health check once a second, until the task is cancelled.
+    public func run() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.client.run() }
+            group.addTask {
+                // Real time, not business time: how soon a lost database is noticed, and a restored one used again.
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    guard !Task.isCancelled else { break }
+                    self.reachable.store(await self.ping(), ordering: .relaxed)
+                }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    /// Whether `SELECT 1` answers within the connect timeout.
+    func ping() async -> Bool {
+        let (client, timeout) = (client, settings.connectTimeout)
+        return await withTaskGroup(of: Bool.self) { group in
+            group.addTask { (try? await client.query("SELECT 1")) != nil }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+    }
+
+    /// Checks that the database answers (a clear error within the start-up timeout, not a hang, when it
+    /// does not) and applies `migrations` it has not had yet.
+    func prepare(migrations: [(name: String, sql: [String])]) async throws {
+        let (client, logger, timeout) = (client, logger, settings.startupTimeout)
+        let failure: String? = await withTaskGroup(of: String?.self) { group in
+            group.addTask {
+                do {
+                    try await Self.migrate(client, migrations: migrations, logger: logger)
+                    return nil
+                } catch {
+                    return Self.describe(Self.underlying(error))
+                }
+            }
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                return "no answer within \(timeout)"
+            }
+            let first = await group.next() ?? "cancelled"
+            group.cancelAll()
+            return first
+        }
+        reachable.store(failure == nil, ordering: .relaxed)
+        if let failure {
+            throw GatewayError(
+                .storeUnavailable, "cannot use PostgreSQL at \(settings.host):\(settings.port)/\(settings.database) as \(settings.username): \(failure)"
+            )
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return "\(message) (SQLSTATE \(e.serverInfo?[.sqlState] ?? "?"))" }
+            return "\(e.code)" + (e.underlying.map { ": \($0)" } ?? "")
+        }
+        return "\(error)"
+    }
+
+    // MARK: Running statements
+
+    /// A transaction, run again when it lost a race (see the type's documentation); connection failures
+    /// become `STORE_UNAVAILABLE`.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try available()
+        var attempt = 0
+        while true {
+            do {
+                return try await client.withTransaction(logger: logger) { db in try await body(db) }
+            } catch {
+                let error = Self.underlying(error)
+                if let lost = error as? PSQLError, ["40001", "40P01", "23505"].contains(lost.serverInfo?[.sqlState]), attempt < 50 {
+                    attempt += 1
+                    continue
+                }
+                throw Self.mapped(error)
+            }
+        }
+    }
+
+    private func available() throws {
+        guard reachable.load(ordering: .relaxed) else {
+            throw GatewayError(.storeUnavailable, "PostgreSQL at \(settings.host):\(settings.port) does not answer")
+        }
+    }
+
+    /// The error a transaction's closure (or its BEGIN or COMMIT) threw, out of postgres-nio's wrapper.
+    static func underlying(_ error: any Error) -> any Error {
+        guard let wrapped = error as? PostgresTransactionError else { return error }
+        return wrapped.closureError ?? wrapped.commitError ?? wrapped.beginError ?? wrapped.rollbackError ?? error
+    }
+
+    /// Runs one statement outside a transaction (`CREATE DATABASE` cannot run inside one): for tests and tools.
+    package func administer(_ sql: String) async throws {
+        let logger = logger
+        try await read { db in _ = try await db.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+    }
+
+    /// A read outside a transaction.
+    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+        try available()
+        do {
+            return try await client.withConnection { db in try await body(db) }
+        } catch {
+            throw Self.mapped(Self.underlying(error))
+        }
+    }
+
+    /// A lost connection or a pool that cannot connect is `STORE_UNAVAILABLE`; the domain's refusals, a server's
+    /// refusal (a bug to see) and anything else stay what they are.
+    static func mapped(_ error: any Error) -> any Error {
+        guard let e = error as? PSQLError, e.code != .server else { return error }
+        return GatewayError(.storeUnavailable, "PostgreSQL: \(describe(error))")
+    }
+
+    /// Applies the migrations this database has not had yet, under a transaction-scoped advisory lock so that
+    /// processes starting together migrate one at a time.
+    static func migrate(_ client: PostgresClient, migrations: [(name: String, sql: [String])], logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { db in
+            // One process migrates at a time; the others wait here, then find the work done.
+            try await db.query("SELECT pg_advisory_xact_lock(727274)", logger: logger)
+            try await db.query("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())", logger: logger)
+            var applied: Set<String> = []
+            for try await name in try await db.query("SELECT name FROM schema_migrations", logger: logger).decode(String.self) { applied.insert(name) }
+            for migration in migrations where !applied.contains(migration.name) {
+                for statement in migration.sql { try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                try await db.query("INSERT INTO schema_migrations (name) VALUES (\(migration.name))", logger: logger)
+            }
+        }
+    }
+}
+
+/// A store on PostgreSQL: its pool must run while it is used, and it must be prepared (migrated) first.
+public protocol PostgresPool: Sendable {
+    func run() async
+    func prepare() async throws
+}
+
+extension PostgresStore: PostgresPool {}
+extension PostgresStorefrontStore: PostgresPool {}
