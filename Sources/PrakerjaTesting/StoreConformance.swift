@@ -4,11 +4,7 @@ import PrakerjaCore
 /// The behaviour every ``GatewayStore`` must show, as named checks: a backend's test runs each one
 /// (`@Test(arguments: StoreConformance.checks)`) against fresh stores of that backend.
 package enum StoreConformance {
-    package struct Check: Sendable, CustomStringConvertible {
-        package let name: String
-        package let run: @Sendable (any GatewayStore) async throws -> Void
-        package var description: String { name }
-    }
+    package typealias Check = ConformanceCheck<any GatewayStore>
 
     package static let checks: [Check] = [
         Check(name: "participants round-trip; a bad batch inserts none and uses up no number", run: participantsRoundTrip),

@@ -5,11 +5,7 @@ import PrakerjaPlatforms
 /// The behaviour every ``StorefrontStore`` must show, as named checks a backend's test runs against fresh stores
 /// (`@Test(arguments: StorefrontStoreConformance.checks)`).
 package enum StorefrontStoreConformance {
-    package struct Check: Sendable, CustomStringConvertible {
-        package let name: String
-        package let run: @Sendable (any StorefrontStore) async throws -> Void
-        package var description: String { name }
-    }
+    package typealias Check = ConformanceCheck<any StorefrontStore>
 
     package static let checks: [Check] = [
         Check(name: "one card binds to one account per platform, under 64 concurrent binds", run: oneCardOneAccount),

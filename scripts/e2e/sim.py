@@ -53,15 +53,7 @@ class Sim:
                 self.proc.wait()
 
     def call(self, method, path, body=None, headers=None):
-        data = None if body is None else json.dumps(body, separators=(",", ":")).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers=dict(headers or {}))
-        if data is not None:
-            req.add_header("Content-Type", "application/json")
-        try:
-            with urllib.request.urlopen(req, timeout=30) as r:
-                return r.status, json.loads(r.read() or b"null")
-        except urllib.error.HTTPError as e:
-            return e.code, json.loads(e.read() or b"null")
+        return http_json(self.base, method, path, body, headers)
 
     def signed(self, platform, method, path, body):
         raw = json.dumps(body, separators=(",", ":")).encode()
@@ -84,6 +76,19 @@ class Sim:
         otp = re.search(r"\b\d{6}\b", sms[-1]["body"]).group(0)
         status, paid = self.signed(platform, "POST", f"/partner/v1/charges/{charge['id']}/confirm", {"otp": otp})
         return charge["id"], status, paid
+
+
+def http_json(base, method, path, body=None, headers=None, raw=None):
+    """One JSON request: (status, decoded body). `raw` sends exact bytes (a signed body) instead of `body`."""
+    data = raw if raw is not None else (None if body is None else json.dumps(body, separators=(",", ":")).encode())
+    req = urllib.request.Request(base + path, data=data, method=method, headers=dict(headers or {}))
+    if data is not None:
+        req.add_header("Content-Type", "application/json")
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read() or b"null")
 
 
 class Checks:

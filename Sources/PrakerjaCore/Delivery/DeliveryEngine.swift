@@ -192,10 +192,12 @@ public actor DeliveryEngine {
     private func attempt(_ delivery: Delivery) async throws -> Bool {
         let now = clock.now()
         let number = delivery.attempts + 1
-        // With several gateway processes on one store, one of them makes each attempt (a claim lasts a minute of
-        // real time, longer than any attempt's timeout, and outlives a process that dies holding it no longer).
+        // With several gateway processes on one store, one of them makes each attempt. A claim lasts twice the
+        // attempt's timeout and five seconds more, in real time: then a process that died holding it holds it no
+        // longer, and another makes the attempt.
         let claimedAt = wallClock.now()
-        guard try await store.claimAttempt(deliveryID: delivery.id, number: number, now: claimedAt, until: claimedAt + 60) else { return false }
+        let lease = Double(timeout.components.seconds) * 2 + 5
+        guard try await store.claimAttempt(deliveryID: delivery.id, number: number, now: claimedAt, until: claimedAt + lease) else { return false }
         let card = try await store.charge(id: delivery.chargeID)?.cardNumber ?? ""
         var fired: [ChargeEvent] = []
         var firedNames: [String] = []
