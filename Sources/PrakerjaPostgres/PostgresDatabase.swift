@@ -142,6 +142,7 @@ public final class PostgresDatabase: Sendable {
 
     /// A transaction, run again when it lost a race (see the type's documentation); connection failures
     /// become `STORE_UNAVAILABLE`.
+    @discardableResult
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         try available()
         var attempt = 0

@@ -40,6 +40,7 @@ public final class PostgresStore: GatewayStore, Sendable {
     /// Runs one statement outside a transaction (`CREATE DATABASE` cannot run inside one): for tests and tools.
     package func administer(_ sql: String) async throws { try await database.administer(sql) }
 
+    @discardableResult
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.transaction(body) }
     func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.read(body) }
 
@@ -469,7 +470,9 @@ public final class PostgresStore: GatewayStore, Sendable {
     public func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool {
         let logger = logger
         return try await transaction { db in
-            try await PGRows.one(
+            // A claim lost in a crash only lets the attempt be made again: no flush to wait for.
+            try await db.query("SET LOCAL synchronous_commit TO OFF", logger: logger)
+            return try await PGRows.one(
                 db,
                 """
                 UPDATE deliveries SET claimed_until = \(until.millisecondsSince1970)
@@ -582,6 +585,8 @@ public final class PostgresStore: GatewayStore, Sendable {
         // Now and then, forget the nonces no request can replay any more.
         let sweep = claims.wrappingAdd(1, ordering: .relaxed).newValue % 1000 == 0
         return try await transaction { db in
+            // A nonce lost in a crash only lets that one request be replayed within its window: no flush to wait for.
+            try await db.query("SET LOCAL synchronous_commit TO OFF", logger: logger)
             if sweep { try await db.query("DELETE FROM request_nonces WHERE seen_at < \(stale)", logger: logger) }
             let fresh = try await PGRows.one(
                 db,
