@@ -28,6 +28,9 @@ serve() {  # serve PORT DB: a gateway (no storefronts' traffic in this bench) on
   echo "serve on $2 did not start"; cat "$work/serve-$1.log"; exit 1
 }
 rate() { sed -n 's/.* \([0-9][0-9]*\) flows\/s.*/\1/p' | head -1; }
+bench() {  # bench URL FLOWS CONCURRENCY OUT: one bench run; its whole output when it fails
+  "$bin" bench --gateway "$1" --flows "$2" --concurrency "$3" >"$4" 2>&1 || { echo "bench against $1 failed:"; cat "$4"; exit 1; }
+}
 
 # pgbench, TPC-B-like (the default script), on the same server.
 psql "$url" -q -c "CREATE DATABASE pgbench"
@@ -37,23 +40,23 @@ echo "pgbench TPC-B-like, 8 clients, ${SECS}s: $tps tps"
 
 # The SQLite default.
 P=$(port); serve "$P" "$work/bench.sqlite"
-sqlite=$("$bin" bench --gateway "http://127.0.0.1:$P" --flows "$FLOWS" --concurrency "$CONC" | tee "$work/sqlite.txt" | rate)
+bench "http://127.0.0.1:$P" "$FLOWS" "$CONC" "$work/sqlite.txt"; sqlite=$(rate <"$work/sqlite.txt")
 kill "${pids[-1]}"; echo "SQLite, one process: $sqlite flows/s"
 
 # PostgreSQL, one process.
 psql "$url" -q -c "CREATE DATABASE bench1"
 P=$(port); serve "$P" "$base/bench1"
-one=$("$bin" bench --gateway "http://127.0.0.1:$P" --flows "$FLOWS" --concurrency "$CONC" | tee "$work/pg1.txt" | rate)
+bench "http://127.0.0.1:$P" "$FLOWS" "$CONC" "$work/pg1.txt"; one=$(rate <"$work/pg1.txt")
 kill "${pids[-1]}"; echo "PostgreSQL, one process: $one flows/s"
 
 # PostgreSQL, two processes on one database, half the flows and half the concurrency each.
 psql "$url" -q -c "CREATE DATABASE bench2"
 A=$(port); serve "$A" "$base/bench2"
 B=$(port); serve "$B" "$base/bench2"
-"$bin" bench --gateway "http://127.0.0.1:$A" --flows $((FLOWS / 2)) --concurrency $((CONC / 2)) >"$work/pg2a.txt" &
+bench "http://127.0.0.1:$A" $((FLOWS / 2)) $((CONC / 2)) "$work/pg2a.txt" &
 ba=$!
-"$bin" bench --gateway "http://127.0.0.1:$B" --flows $((FLOWS / 2)) --concurrency $((CONC / 2)) >"$work/pg2b.txt"
-wait "$ba"
+bench "http://127.0.0.1:$B" $((FLOWS / 2)) $((CONC / 2)) "$work/pg2b.txt"
+wait "$ba" || exit 1
 a=$(rate <"$work/pg2a.txt"); b=$(rate <"$work/pg2b.txt")
 two=$((a + b))
 echo "PostgreSQL, two processes: $a + $b = $two flows/s"

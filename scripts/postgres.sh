@@ -4,6 +4,7 @@
 #                                   (postgres://postgres@127.0.0.1:PORT/postgres); --throwaway turns fsync off, for
 #                                   test data that need not survive a power cut (benchmarks keep the defaults)
 #   scripts/postgres.sh stop DIR    stop it (its files stay in DIR)
+#   scripts/postgres.sh resume DIR  start it again on the same port (to test a gateway through a database outage)
 # As root, the server runs as the postgres user (initdb refuses root).
 set -euo pipefail
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -22,13 +23,17 @@ start)
   port=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
   extra=""
   [ "${3:-}" = "--throwaway" ] && extra="-c fsync=off -c full_page_writes=off"
-  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null ||
+  echo "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" >"$dir/options"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null ||
     { cat "$dir/server.log" >&2; exit 1; }
   echo "postgres://postgres@127.0.0.1:$port/postgres"
+  ;;
+resume)
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 -o "$(cat "$dir/options")" start >/dev/null ||
+    { cat "$dir/server.log" >&2; exit 1; }
   ;;
 stop)
   as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   ;;
-*) echo "usage: scripts/postgres.sh start|stop DIR" >&2; exit 2 ;;
+*) echo "usage: scripts/postgres.sh start|stop|resume DIR" >&2; exit 2 ;;
 esac

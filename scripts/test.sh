@@ -13,7 +13,7 @@ cleanup() { [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null; scripts/postgres.sh sto
 trap cleanup EXIT
 # A real PostgreSQL server (Debian's package) for the PostgreSQL store's conformance suite and the multi-process tests.
 PRAKERJA_TEST_POSTGRES_URL=$(scripts/postgres.sh start "$pgdir/pg" --throwaway)
-export PRAKERJA_TEST_POSTGRES_URL
+export PRAKERJA_TEST_POSTGRES_URL PRAKERJA_TEST_POSTGRES_DIR="$pgdir/pg"
 swift test --skip-build --skip RunnerTests 2>&1 | tee .build/swift-test.log
 grep -q "Test run with .* passed" .build/swift-test.log
 # The load generator's timing tests (target rate, a stall, drops) run on their own, not beside 30 other suites on 2 cores.
@@ -85,7 +85,8 @@ check .build-venv/bin/python scripts/e2e/load_run.py "$bin" "$work" "http://127.
 #    storefront of the running gateway tested as an external target, with its credentials and with a wrong secret.
 check .build-venv/bin/python scripts/e2e/contract_run.py "$bin" "$work" "http://127.0.0.1:$P"
 # PostgreSQL: two serve processes on one database behave as one gateway (200 concurrent confirms split across both,
-#    one clock, shared nonces, purchases through both while one is killed -9 and restarted, a clean audit).
+#    one clock, shared nonces, purchases through both while one is killed -9 and restarted, the database stopped and
+#    started again under them, a clean audit).
 check .build-venv/bin/python scripts/e2e/postgres_multi.py "$bin" "$work" "$PRAKERJA_TEST_POSTGRES_URL"
 # Pact: the exported V4 contracts verified by the Pact verifier against the running simulator — each storefront →
 #    the gateway (provider states at POST /sim/pact/state) and each adapter → its storefront (provider states at

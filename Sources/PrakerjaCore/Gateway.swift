@@ -93,8 +93,8 @@ public struct Gateway: Sendable {
     /// With a store several gateway processes share, business time lives in the store: another process may
     /// have advanced it. Reads it (time only moves forward). Nothing to do for a store this process owns.
     public func syncClock() async throws {
-        guard store.isShared, let offset = try await store.clockOffset(), offset > clock.currentOffset else { return }
-        clock.setOffset(offset)
+        guard store.isShared, let offset = try await store.clockOffset() else { return }
+        clock.raiseOffset(to: offset)
     }
 
     // MARK: Partner payment API

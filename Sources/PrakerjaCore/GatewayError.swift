@@ -138,7 +138,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .voucherNotActive: "The voucher was cancelled or refunded."
             case .clockCannotRewind: "Virtual time only moves forward."
             case .simulatedCrash: "The gateway stopped after the debit and before the voucher (injected fault); reconciliation will repair the charge."
-            case .storeUnavailable: "The gateway's database cannot be reached; nothing was changed. Retry later."
+            case .storeUnavailable: "The gateway's database cannot be reached. Retry later, with the same Idempotency-Key for a payment."
             case .storefrontFailed: "A storefront this simulator runs failed while setting up a provider state."
             }
         }

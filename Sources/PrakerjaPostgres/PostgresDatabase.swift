@@ -15,11 +15,17 @@ public final class PostgresDatabase: Sendable {
         public var password: String?
         public var database: String
         public var poolSize: Int
+        /// `sslmode=require`: TLS, with the server's certificate verified (stricter than libpq's `require`).
         public var requireTLS: Bool
+        /// `sslmode=prefer`: TLS when the server offers it.
+        public var preferTLS: Bool
         /// How long connecting, and a health check, may take.
         public var connectTimeout: Duration = .seconds(5)
         /// How long reaching the database and migrating it may take at start-up.
         public var startupTimeout: Duration = .seconds(10)
+        /// How long one store operation, waiting for a connection included, may take before it is answered
+        /// `STORE_UNAVAILABLE` (a database that went away while requests waited for it).
+        public var operationTimeout: Duration = .seconds(15)
 
         /// Settings from `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`; the password
         /// from the URL or, failing that, `PGPASSWORD`.
@@ -36,17 +42,19 @@ public final class PostgresDatabase: Sendable {
             guard ["disable", "prefer", "require"].contains(sslmode) else { throw GatewayError.field("db", "sslmode must be disable, prefer or require") }
             self.host = host
             self.port = parts.port ?? 5432
-            self.username = user.removingPercentEncoding ?? user
-            self.password = parts.password.map { $0.removingPercentEncoding ?? $0 } ?? environment["PGPASSWORD"]
-            self.database = database.removingPercentEncoding ?? database
+            // URLComponents decodes user, password and path already.
+            self.username = user
+            self.password = parts.password ?? environment["PGPASSWORD"]
+            self.database = database
             self.poolSize = poolSize
-            self.requireTLS = sslmode != "disable"
+            self.requireTLS = sslmode == "require"
+            self.preferTLS = sslmode == "prefer"
         }
 
         var client: PostgresClient.Configuration {
             var c = PostgresClient.Configuration(
                 host: host, port: port, username: username, password: password, database: database,
-                tls: requireTLS ? .require(.makeClientConfiguration()) : .disable
+                tls: requireTLS ? .require(.makeClientConfiguration()) : preferTLS ? .prefer(.makeClientConfiguration()) : .disable
             )
             c.options.maximumConnections = poolSize
             c.options.minimumConnections = 0
@@ -86,11 +94,22 @@ public final class PostgresDatabase: Sendable {
         }
     }
 
-    /// Whether `SELECT 1` answers within the connect timeout.
+    /// Whether `SELECT 1` answers within the connect timeout, over a connection of its own (a pool busy with
+    /// requests is not a database that is down).
     func ping() async -> Bool {
-        let (client, timeout) = (client, settings.connectTimeout)
+        let (settings, client, timeout, logger) = (settings, client, settings.connectTimeout, logger)
         return await withTaskGroup(of: Bool.self) { group in
-            group.addTask { (try? await client.query("SELECT 1")) != nil }
+            group.addTask {
+                // With TLS, through the pool (a TLS context of its own is not worth a ping).
+                guard !settings.requireTLS && !settings.preferTLS else { return (try? await client.query("SELECT 1")) != nil }
+                let configuration = PostgresConnection.Configuration(
+                    host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database, tls: .disable
+                )
+                guard let connection = try? await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger) else { return false }
+                let ok = (try? await connection.query("SELECT 1", logger: logger)) != nil
+                try? await connection.close()
+                return ok
+            }
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 return false
@@ -143,15 +162,43 @@ public final class PostgresDatabase: Sendable {
     /// A transaction, run again when it lost a race (see the type's documentation); connection failures
     /// become `STORE_UNAVAILABLE`.
     @discardableResult
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try available()
+        return try await bounded { try await self.retrying(body) }
+    }
+
+    /// `operation`, or `STORE_UNAVAILABLE` once it has taken ``Settings/operationTimeout`` (the operation is
+    /// cancelled: a connection it was waiting for is no longer awaited).
+    private func bounded<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+        let timeout = settings.operationTimeout
+        return try await withoutActuallyEscaping(operation) { operation in
+            try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await operation() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw GatewayError(.storeUnavailable, "PostgreSQL at \(settings.host):\(settings.port) did not answer within \(timeout)")
+                }
+                return value
+            }
+        }
+    }
+
+    private func retrying<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         var attempt = 0
         while true {
             do {
                 return try await client.withTransaction(logger: logger) { db in try await body(db) }
             } catch {
                 let error = Self.underlying(error)
-                if let lost = error as? PSQLError, ["40001", "40P01", "23505"].contains(lost.serverInfo?[.sqlState]), attempt < 50 {
+                // A serialization failure or deadlock: run again. A unique key another process inserted first (an
+                // idempotency key, a platform order id): run again a few times — the command's own checks then see
+                // the row and decide; a key that is taken whatever happens stays an error.
+                let state = (error as? PSQLError)?.serverInfo?[.sqlState]
+                if (["40001", "40P01"].contains(state) && attempt < 50) || (state == "23505" && attempt < 3) {
                     attempt += 1
                     continue
                 }
@@ -179,19 +226,27 @@ public final class PostgresDatabase: Sendable {
     }
 
     /// A read outside a transaction.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try available()
-        do {
-            return try await client.withConnection { db in try await body(db) }
-        } catch {
-            throw Self.mapped(Self.underlying(error))
+        return try await bounded {
+            do {
+                return try await self.client.withConnection { db in try await body(db) }
+            } catch {
+                throw Self.mapped(Self.underlying(error))
+            }
         }
     }
 
     /// A lost connection or a pool that cannot connect is `STORE_UNAVAILABLE`; the domain's refusals, a server's
     /// refusal (a bug to see) and anything else stay what they are.
     static func mapped(_ error: any Error) -> any Error {
-        guard let e = error as? PSQLError, e.code != .server else { return error }
+        if error is CancellationError || String(reflecting: type(of: error)).contains("ConnectionPoolError") {
+            return GatewayError(.storeUnavailable, "PostgreSQL: \(describe(error))")
+        }
+        guard let e = error as? PSQLError else { return error }
+        // Connection failures, and a server that is shutting down, starting up or out of connections or resources.
+        let state = e.serverInfo?[.sqlState] ?? ""
+        guard e.code != .server || state.hasPrefix("08") || state.hasPrefix("53") || state.hasPrefix("57P") else { return error }
         return GatewayError(.storeUnavailable, "PostgreSQL: \(describe(error))")
     }
 

@@ -41,8 +41,8 @@ public final class PostgresStore: GatewayStore, Sendable {
     package func administer(_ sql: String) async throws { try await database.administer(sql) }
 
     @discardableResult
-    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.transaction(body) }
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T { try await database.read(body) }
+    func transaction<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T { try await database.transaction(body) }
+    func read<T: Sendable>(_ body: @Sendable (PostgresConnection) async throws -> T) async throws -> T { try await database.read(body) }
 
     // MARK: Participants
 
@@ -171,7 +171,7 @@ public final class PostgresStore: GatewayStore, Sendable {
     /// half-way leaves nothing behind), the key's response kept; a kept refusal is committed, then thrown.
     /// A retry whose key is already kept is answered without a transaction.
     private func command<T: Sendable>(
-        _ claim: IdempotencyClaim<T>?, now: Date, _ run: (PostgresConnection) async throws -> T
+        _ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> Idempotent<T> {
         if let claim, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
             guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
@@ -628,7 +628,9 @@ public final class PostgresStore: GatewayStore, Sendable {
         let logger = logger
         try await transaction { db in
             try await db.query(
-                "INSERT INTO sim_state (key, value) VALUES ('clock_offset', \(offset)) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", logger: logger
+                // Time only moves forward, whichever process saves last.
+                "INSERT INTO sim_state (key, value) VALUES ('clock_offset', \(offset)) ON CONFLICT (key) DO UPDATE SET value = GREATEST(sim_state.value, EXCLUDED.value)",
+                logger: logger
             )
         }
     }

@@ -85,16 +85,16 @@ public final class PostgresStorefrontStore: StorefrontStore, Sendable {
                 return existing
             }
             if try await Self.account(db, logger, platformID: platformID, card: cardNumber) != nil { throw BuyerError(.cardBoundToOtherAccount) }
-            let seq = try await PGRows.one(
-                db,
-                """
-                INSERT INTO accounts (platform_id, id, username, card_number, created_at)
-                VALUES (\(platformID), '', \(username), \(cardNumber), \(now.millisecondsSince1970)) RETURNING seq
-                """,
-                logger
-            ) { try $0.int64("seq") } ?? 0
+            // The id from the sequence first, so that concurrent inserts never wait on a shared placeholder id.
+            let seq = try await PGRows.one(db, "SELECT nextval(pg_get_serial_sequence('accounts', 'seq')) AS seq", logger) { try $0.int64("seq") } ?? 0
             let id = makeID(seq)
-            try await db.query("UPDATE accounts SET id = \(id) WHERE seq = \(seq)", logger: logger)
+            try await db.query(
+                """
+                INSERT INTO accounts (seq, platform_id, id, username, card_number, created_at)
+                VALUES (\(seq), \(platformID), \(id), \(username), \(cardNumber), \(now.millisecondsSince1970))
+                """,
+                logger: logger
+            )
             return StorefrontAccount(platformID: platformID, id: id, username: username, cardNumber: cardNumber, createdAt: now)
         }
     }
@@ -125,18 +125,16 @@ public final class PostgresStorefrontStore: StorefrontStore, Sendable {
         let logger = logger
         return try await database.transaction { db in
             var order = draft
-            let seq = try await PGRows.one(
-                db,
-                """
-                INSERT INTO orders (platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
-                VALUES (\(order.platformID), '', \(order.accountID), \(order.courseID), \(order.amount), \(order.status.rawValue), 0,
-                    \(order.createdAt.millisecondsSince1970), \(order.updatedAt.millisecondsSince1970))
-                RETURNING seq
-                """,
-                logger
-            ) { try $0.int64("seq") } ?? 0
+            let seq = try await PGRows.one(db, "SELECT nextval(pg_get_serial_sequence('orders', 'seq')) AS seq", logger) { try $0.int64("seq") } ?? 0
             order.id = makeID(seq)
-            try await db.query("UPDATE orders SET id = \(order.id) WHERE seq = \(seq)", logger: logger)
+            try await db.query(
+                """
+                INSERT INTO orders (seq, platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
+                VALUES (\(seq), \(order.platformID), \(order.id), \(order.accountID), \(order.courseID), \(order.amount), \(order.status.rawValue), 0,
+                    \(order.createdAt.millisecondsSince1970), \(order.updatedAt.millisecondsSince1970))
+                """,
+                logger: logger
+            )
             return order
         }
     }

@@ -7,6 +7,8 @@
 - purchases through both while one is killed with -9 and restarted on the same database: every acknowledged voucher
   is there (read through either process), every delivery of an acknowledged purchase is made, attempts numbered
   once each, and the money audit is clean through both;
+- the database stopped under both (when the test script names its directory in PRAKERJA_TEST_POSTGRES_DIR): 503
+  STORE_UNAVAILABLE from both, no crash; started again: both serve, a purchase goes through, nothing acknowledged lost;
 - the storefronts' accounts and orders in the same database: a purchase through a storefront of each process.
 
 Usage: postgres_multi.py BINARY WORKDIR POSTGRES_URL   (POSTGRES_URL: a server's postgres database, for CREATE DATABASE)
@@ -203,7 +205,34 @@ check(not bad, f"every delivery of an acknowledged purchase was made, each attem
 audits = [gw.get("/sim/audit")[1] for gw in (a, b)]
 check(all(x["ok"] for x in audits) and audits[0]["paid_charges"] == audits[1]["paid_charges"] >= len(acknowledged) + 1,
       f"the audit is clean through both: {[x['problems'][:2] for x in audits]}, {audits[0]['paid_charges']} paid")
-# 4. A purchase through a storefront of each process, whose accounts and orders live in the shared database.
+# 4. The database stops under both processes, then comes back (the server of scripts/postgres.sh, when the test
+#    script names its directory): 503 STORE_UNAVAILABLE meanwhile, no crash, nothing acknowledged lost.
+pgdir = os.environ.get("PRAKERJA_TEST_POSTGRES_DIR")
+if pgdir:
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postgres.sh")
+    subprocess.run([script, "stop", pgdir], check=True)
+    # A request that was waiting for a connection gets its 503 when its operation times out (15 s); later ones at
+    # once, when the health check has seen the database gone.
+    outage = wait_for(lambda: (lambda r: r if r[0] == 503 else None)(a.get("/sim/audit")), 45, 0.2)
+    wait_for(lambda: b.get("/sim/audit")[0] == 503, 45, 0.2)
+    (charge_status, charge_body), _, _ = b.signed("POST", "/partner/v1/charges", {
+        "card_number": "5000000000000001", "course_id": COURSE["id"], "platform_order_id": uuid.uuid4().hex, "account_id": "x"})
+    check(outage is not None and outage[1]["error"]["code"] == "STORE_UNAVAILABLE" and charge_status == 503
+          and charge_body["error"]["code"] == "STORE_UNAVAILABLE" and a.proc.poll() is None and b.proc.poll() is None,
+          f"with the database stopped: 503 STORE_UNAVAILABLE from both, both processes alive ({outage and outage[0]}, {charge_status})")
+    subprocess.run([script, "resume", pgdir], check=True)
+    back = wait_for(lambda: a.get("/sim/audit")[0] == 200 and b.get("/sim/audit")[0] == 200, 30, 0.5)
+    person = new_person(a)
+    status, c = charge(b, person)
+    code = otp_of(a, person) if status == 201 else None
+    (paid_status, paid), _, _ = a.signed("POST", f"/partner/v1/charges/{c.get('id')}/confirm", {"otp": code}) if code else ((0, {}), None, None)
+    if paid_status == 200 and paid.get("voucher"):
+        acknowledged.append((c["id"], paid["voucher"]["code"]))
+    still = all(a.signed("GET", f"/partner/v1/charges/{cid}", None)[0][1].get("voucher", {}).get("code") == v for cid, v in acknowledged)
+    check(back and paid_status == 200 and still,
+          f"the database back: both answer again, a purchase goes through, every acknowledged voucher is still there ({paid_status})")
+
+# 5. A purchase through a storefront of each process, whose accounts and orders live in the shared database.
 for gw in (a, b):
     _, fronts = gw.get("/sim/storefronts")
     url = next(s["base_url"] for s in fronts if s["platform_id"] == "sisnaker")

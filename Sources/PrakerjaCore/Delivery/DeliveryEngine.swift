@@ -74,9 +74,11 @@ public actor DeliveryEngine {
             let due = try await store.dueDeliveries(until: clock.now(), limit: 64)
             if due.isEmpty { return made }
             if parallelism == 1 {
-                for delivery in due {
-                    if try await attempt(delivery) { made += 1 }
-                }
+                var pass = 0
+                for delivery in due where try await attempt(delivery) { pass += 1 }
+                made += pass
+                // Every due one is another process's to make now (claimed, on a shared store): look again later.
+                if pass == 0 { return made }
                 continue
             }
             // Charges and channels in parallel (at most `parallelism` at a time), each charge's deliveries on one channel
@@ -121,6 +123,7 @@ public actor DeliveryEngine {
             }
             made += count
             if let failure { throw failure }
+            if count == 0 { return made }  // all claimed by other processes: look again later
         }
     }
 

@@ -27,4 +27,7 @@ public final class VirtualClock: TimeSource {
 
     /// Restores a persisted offset (at start-up) or clears it (on reset).
     public func setOffset(_ seconds: TimeInterval) { offset.withLock { $0 = seconds } }
+
+    /// Moves the offset up to `seconds` if it is behind (another process advanced the shared clock), in one step.
+    public func raiseOffset(to seconds: TimeInterval) { offset.withLock { $0 = max($0, seconds) } }
 }

@@ -311,6 +311,8 @@ public struct StorefrontEngine: Sendable {
             return try await work()
         } catch let error as BuyerError {
             throw error
+        } catch let error as GatewayError where error.code == .storeUnavailable {
+            throw BuyerError(.platformUnavailable, "the storefront's database does not answer: \(error.message)")
         } catch {
             throw BuyerError(.platformError, "storefront storage failed: \(error)")
         }
