@@ -23,9 +23,6 @@ public final class PostgresDatabase: Sendable {
         public var connectTimeout: Duration = .seconds(5)
         /// How long reaching the database and migrating it may take at start-up.
         public var startupTimeout: Duration = .seconds(10)
-        /// How long one store operation, waiting for a connection included, may take before it is answered
-        /// `STORE_UNAVAILABLE` (a database that went away while requests waited for it).
-        public var operationTimeout: Duration = .seconds(15)
 
         /// Settings from `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=disable|prefer|require]`; the password
         /// from the URL or, failing that, `PGPASSWORD`.
@@ -167,20 +164,21 @@ public final class PostgresDatabase: Sendable {
         return try await bounded { try await self.retrying(body) }
     }
 
-    /// `operation`, or `STORE_UNAVAILABLE` once it has taken ``Settings/operationTimeout`` (the operation is
-    /// cancelled: a connection it was waiting for is no longer awaited).
+    /// `operation`, or `STORE_UNAVAILABLE` as soon as the health check finds the database gone while it runs (it
+    /// is cancelled: a connection it was waiting for is no longer awaited). A database that answers, however
+    /// busy, is waited for.
     private func bounded<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
-        let timeout = settings.operationTimeout
-        return try await withoutActuallyEscaping(operation) { operation in
+        try await withoutActuallyEscaping(operation) { operation in
             try await withThrowingTaskGroup(of: T?.self) { group in
                 group.addTask { try await operation() }
                 group.addTask {
-                    try await Task.sleep(for: timeout)
+                    // Real time: how soon a request waiting on a vanished database is let go.
+                    while self.reachable.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(250)) }
                     return nil
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let value = first else {
-                    throw GatewayError(.storeUnavailable, "PostgreSQL at \(settings.host):\(settings.port) did not answer within \(timeout)")
+                    throw GatewayError(.storeUnavailable, "PostgreSQL at \(settings.host):\(settings.port) stopped answering")
                 }
                 return value
             }

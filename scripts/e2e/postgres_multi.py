@@ -211,8 +211,8 @@ pgdir = os.environ.get("PRAKERJA_TEST_POSTGRES_DIR")
 if pgdir:
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "postgres.sh")
     subprocess.run([script, "stop", pgdir], check=True)
-    # A request that was waiting for a connection gets its 503 when its operation times out (15 s); later ones at
-    # once, when the health check has seen the database gone.
+    # Requests get 503 once the health check (each second, 5 s timeout) has seen the database gone; one that was
+    # already waiting for it is let go then too.
     outage = wait_for(lambda: (lambda r: r if r[0] == 503 else None)(a.get("/sim/audit")), 45, 0.2)
     wait_for(lambda: b.get("/sim/audit")[0] == 503, 45, 0.2)
     (charge_status, charge_body), _, _ = b.signed("POST", "/partner/v1/charges", {
