@@ -94,49 +94,53 @@ public final class PostgresDatabase: Sendable {
     /// Whether `SELECT 1` answers within the connect timeout, over a connection of its own (a pool busy with
     /// requests is not a database that is down).
     func ping() async -> Bool {
-        let (settings, client, timeout, logger) = (settings, client, settings.connectTimeout, logger)
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                // With TLS, through the pool (a TLS context of its own is not worth a ping).
-                guard !settings.requireTLS && !settings.preferTLS else { return (try? await client.query("SELECT 1")) != nil }
-                let configuration = PostgresConnection.Configuration(
-                    host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database, tls: .disable
-                )
-                guard let connection = try? await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger) else { return false }
-                let ok = (try? await connection.query("SELECT 1", logger: logger)) != nil
-                try? await connection.close()
-                return ok
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let (settings, client, logger) = (settings, client, logger)
+        return await Self.first(within: settings.connectTimeout, orElse: false) {
+            // With TLS, through the pool (a TLS context of its own is not worth a ping).
+            guard !settings.requireTLS && !settings.preferTLS else { return (try? await client.query("SELECT 1")) != nil }
+            let configuration = PostgresConnection.Configuration(
+                host: settings.host, port: settings.port, username: settings.username, password: settings.password, database: settings.database, tls: .disable
+            )
+            guard let connection = try? await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger) else { return false }
+            let ok = (try? await connection.query("SELECT 1", logger: logger)) != nil
+            try? await connection.close()
+            return ok
         }
+    }
+
+    /// What `operation` returns, or `fallback` once `timeout` has passed. An operation that outlives the timeout
+    /// (a connection attempt a server never answers) is left to end on its own: nobody waits for it.
+    static func first<T: Sendable>(within timeout: Duration, orElse fallback: T, _ operation: @escaping @Sendable () async -> T) async -> T {
+        let once = Once<T>()
+        return await withCheckedContinuation { continuation in
+            once.set(continuation)
+            let work = Task { once.resume(await operation()) }
+            Task {
+                try? await Task.sleep(for: timeout)
+                once.resume(fallback)
+                work.cancel()
+            }
+        }
+    }
+
+    /// Resumes a continuation with whichever value comes first.
+    final class Once<T: Sendable>: Sendable {
+        private let state = Mutex<CheckedContinuation<T, Never>?>(nil)
+        func set(_ continuation: CheckedContinuation<T, Never>) { state.withLock { $0 = continuation } }
+        func resume(_ value: T) { state.withLock { $0.take() }?.resume(returning: value) }
     }
 
     /// Checks that the database answers (a clear error within the start-up timeout, not a hang, when it
     /// does not) and applies `migrations` it has not had yet.
     func prepare(migrations: [(name: String, sql: [String])]) async throws {
         let (client, logger, timeout) = (client, logger, settings.startupTimeout)
-        let failure: String? = await withTaskGroup(of: String?.self) { group in
-            group.addTask {
-                do {
-                    try await Self.migrate(client, migrations: migrations, logger: logger)
-                    return nil
-                } catch {
-                    return Self.describe(Self.underlying(error))
-                }
+        let failure: String? = await Self.first(within: timeout, orElse: "no answer within \(timeout)") {
+            do {
+                try await Self.migrate(client, migrations: migrations, logger: logger)
+                return nil
+            } catch {
+                return Self.describe(Self.underlying(error))
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return "no answer within \(timeout)"
-            }
-            let first = await group.next() ?? "cancelled"
-            group.cancelAll()
-            return first
         }
         reachable.store(failure == nil, ordering: .relaxed)
         if let failure {
