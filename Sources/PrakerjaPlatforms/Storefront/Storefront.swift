@@ -26,6 +26,7 @@ public struct Storefront: Sendable {
     /// The storefront's router: the dialect's routes, with every refusal rendered in the dialect.
     public func router(logger: Logger) -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: DialectErrorMiddleware(dialect: dialect, logger: logger))
         router.get("health") { _, _ in Reply(status: .ok, body: Array(#"{"status":"ok"}"#.utf8)) }
         let document = Self.openAPIDocument(dialect.platformID)
