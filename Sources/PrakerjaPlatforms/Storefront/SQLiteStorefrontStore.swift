@@ -80,13 +80,11 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                 return existing
             }
             if try Self.account(db, "card_number = ?", [platformID, cardNumber]) != nil { throw BuyerError(.cardBoundToOtherAccount) }
-            try db.execute(
-                sql: "INSERT INTO accounts (platform_id, id, username, card_number, created_at) VALUES (?, '', ?, ?, ?)",
-                arguments: [platformID, username, cardNumber, now.millisecondsSince1970]
-            )
+            try db.cachedStatement(sql: "INSERT INTO accounts (platform_id, id, username, card_number, created_at) VALUES (?, '', ?, ?, ?)")
+                .execute(arguments: [platformID, username, cardNumber, now.millisecondsSince1970])
             let seq = db.lastInsertedRowID
             let id = makeID(seq)
-            try db.execute(sql: "UPDATE accounts SET id = ? WHERE seq = ?", arguments: [id, seq])
+            try db.cachedStatement(sql: "UPDATE accounts SET id = ? WHERE seq = ?").execute(arguments: [id, seq])
             return StorefrontAccount(platformID: platformID, id: id, username: username, cardNumber: cardNumber, createdAt: now)
         }
     }
@@ -97,7 +95,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
 
     private static func account(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> StorefrontAccount? {
         let sql = "SELECT platform_id, id, username, card_number, created_at FROM accounts WHERE platform_id = ? AND \(condition)"
-        return try Row.fetchOne(db, sql: sql, arguments: arguments).map { row in
+        return try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map { row in
             StorefrontAccount(platformID: row[0], id: row[1], username: row[2], cardNumber: row[3], createdAt: Date(millisecondsSince1970: row[4]))
         }
     }
@@ -105,16 +103,18 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     public func createOrder(_ draft: StorefrontOrder, makeID: @Sendable (Int64) -> String) async throws -> StorefrontOrder {
         try await writer.write { db in
             var order = draft
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO orders (platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
                     VALUES (?, '', ?, ?, ?, ?, 0, ?, ?)
-                    """,
-                arguments: [order.platformID, order.accountID, order.courseID, order.amount, order.status.rawValue, order.createdAt.millisecondsSince1970, order.updatedAt.millisecondsSince1970]
-            )
+                    """
+            ).execute(arguments: [
+                order.platformID, order.accountID, order.courseID, order.amount, order.status.rawValue, order.createdAt.millisecondsSince1970,
+                order.updatedAt.millisecondsSince1970,
+            ])
             let seq = db.lastInsertedRowID
             order.id = makeID(seq)
-            try db.execute(sql: "UPDATE orders SET id = ? WHERE seq = ?", arguments: [order.id, seq])
+            try db.cachedStatement(sql: "UPDATE orders SET id = ? WHERE seq = ?").execute(arguments: [order.id, seq])
             return order
         }
     }
@@ -122,12 +122,13 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     public func order(platformID: String, id: String) async throws -> StorefrontOrder? {
         try await writer.read { db in
             try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT platform_id, id, account_id, course_id, amount, status, charge_id, refused_attempts, otp_expires_at,
-                           voucher_code, redeem_code, invoice_code, provider_id, created_at, updated_at
-                    FROM orders WHERE platform_id = ? AND id = ?
-                    """,
+                db.cachedStatement(
+                    sql: """
+                        SELECT platform_id, id, account_id, course_id, amount, status, charge_id, refused_attempts, otp_expires_at,
+                               voucher_code, redeem_code, invoice_code, provider_id, created_at, updated_at
+                        FROM orders WHERE platform_id = ? AND id = ?
+                        """
+                ),
                 arguments: [platformID, id]
             ).map { row in
                 let code: String? = row[9]
@@ -145,7 +146,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     public func save(_ order: StorefrontOrder) async throws {
         try await writer.write { db in
             // Paid and refunded are facts learnt from the gateway; a stale save cannot undo them or lose a voucher.
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE orders SET
                         status = CASE WHEN status IN ('paid', 'refunded') AND :status NOT IN ('paid', 'refunded') THEN status ELSE :status END,
@@ -158,23 +159,20 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                         provider_id = COALESCE(provider_id, :provider),
                         updated_at = :updated
                     WHERE platform_id = :platform AND id = :id
-                    """,
-                arguments: [
-                    "status": order.status.rawValue, "charge": order.chargeID, "refused": order.refusedAttempts,
-                    "otp": order.otpExpiresAt?.millisecondsSince1970, "code": order.voucher?.code, "redeem": order.voucher?.redeemCode,
-                    "invoice": order.voucher?.invoiceCode, "provider": order.voucher?.providerID, "updated": order.updatedAt.millisecondsSince1970,
-                    "platform": order.platformID, "id": order.id,
-                ]
-            )
+                    """
+            ).execute(arguments: [
+                "status": order.status.rawValue, "charge": order.chargeID, "refused": order.refusedAttempts,
+                "otp": order.otpExpiresAt?.millisecondsSince1970, "code": order.voucher?.code, "redeem": order.voucher?.redeemCode,
+                "invoice": order.voucher?.invoiceCode, "provider": order.voucher?.providerID, "updated": order.updatedAt.millisecondsSince1970,
+                "platform": order.platformID, "id": order.id,
+            ])
         }
     }
 
     public func noteWebhook(platformID: String, webhookID: String, now: Date) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO webhook_receipts (platform_id, webhook_id, received_at) VALUES (?, ?, ?)",
-                arguments: [platformID, webhookID, now.millisecondsSince1970]
-            )
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO webhook_receipts (platform_id, webhook_id, received_at) VALUES (?, ?, ?)")
+                .execute(arguments: [platformID, webhookID, now.millisecondsSince1970])
             return db.changesCount == 1
         }
     }
