@@ -169,11 +169,12 @@ public final class PostgresStore: GatewayStore, Sendable {
 
     /// One transaction: the idempotency key checked, the command run in a savepoint (a refusal it throws
     /// half-way leaves nothing behind), the key's response kept; a kept refusal is committed, then thrown.
-    /// A retry whose key is already kept is answered without a transaction.
+    /// A retry whose key is already kept is answered without a transaction (unless the caller has just looked:
+    /// ``IdempotencyClaim/checkedUnused``).
     private func command<T: Sendable>(
         _ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (PostgresConnection) async throws -> T
     ) async throws -> Idempotent<T> {
-        if let claim, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
+        if let claim, !claim.checkedUnused, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
             guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
             return .replay(seen.response)
         }

@@ -157,9 +157,10 @@ public struct SQLiteStore: GatewayStore {
     /// committed, then thrown.
     ///
     /// A key is never changed once kept, so a retry whose key is already kept is answered from a read
-    /// connection without queueing for the writer; only a key not seen yet is looked up again in the write.
+    /// connection without queueing for the writer (unless the caller has just looked: ``IdempotencyClaim/checkedUnused``);
+    /// the key is looked up again inside the write, which settles a race between two first uses.
     private func command<T: Sendable>(_ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (Database) throws -> T) async throws -> Idempotent<T> {
-        if let claim, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
+        if let claim, !claim.checkedUnused, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
             guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
             return .replay(seen.response)
         }

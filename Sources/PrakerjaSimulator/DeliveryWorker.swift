@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import PrakerjaCore
 import ServiceLifecycle
@@ -25,9 +26,10 @@ public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
         try await cancelWhenGracefulShutdown {
             var lastRepair: WaitClock.Instant?
             while !Task.isCancelled {
+                var next: Date?
                 do {
                     try await gateway.syncClock()
-                    try await engine.runDue()
+                    next = try await engine.runDueAndFindNext().next
                     // The reconciliation job needs no more than a look per `maxWait`, however often payments wake the worker.
                     if lastRepair.map({ $0.duration(to: waitClock.now) >= maxWait }) ?? true {
                         lastRepair = waitClock.now
@@ -37,7 +39,7 @@ public struct DeliveryWorker<WaitClock: Clock<Duration>>: Service {
                     logger.error("delivery run failed", metadata: ["error": "\(error)"])
                 }
                 var wait = maxWait
-                if let next = try? await engine.nextDue() {
+                if let next {
                     let seconds = max(0.001, next.timeIntervalSince(clock.now()))
                     wait = min(wait, .milliseconds(Int64(seconds * 1000)))
                 }

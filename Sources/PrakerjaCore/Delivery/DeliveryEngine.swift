@@ -65,20 +65,30 @@ public actor DeliveryEngine {
     /// Makes every attempt that is due now; returns how many were made.
     @discardableResult
     public func runDue() async throws -> Int {
+        try await exclusively { try await runDueNow().made }
+    }
+
+    /// Makes every attempt that is due now; returns how many were made and when the earliest attempt still
+    /// pending falls due (for a worker that waits for it), from the same read that found nothing more due.
+    public func runDueAndFindNext() async throws -> (made: Int, next: Date?) {
         try await exclusively { try await runDueNow() }
     }
 
-    private func runDueNow() async throws -> Int {
+    private func runDueNow() async throws -> (made: Int, next: Date?) {
         var made = 0
         while true {
-            let due = try await store.dueDeliveries(until: clock.now(), limit: 64)
-            if due.isEmpty { return made }
+            // The earliest pending attempts, due or not (in due order): the due ones are made, and when none is due
+            // the first one says when to look again, without another read.
+            let pending = try await store.dueDeliveries(until: .distantFuture, limit: 64)
+            let now = clock.now()
+            let due = Array(pending.prefix { ($0.nextAttemptAt ?? .distantFuture) <= now })
+            if due.isEmpty { return (made, pending.first?.nextAttemptAt) }
             if parallelism == 1 {
                 var pass = 0
                 for delivery in due where try await attempt(delivery) { pass += 1 }
                 made += pass
                 // Every due one is another process's to make now (claimed, on a shared store): look again later.
-                if pass == 0 { return made }
+                if pass == 0 { return (made, pending.first?.nextAttemptAt) }
                 continue
             }
             // Charges and channels in parallel (at most `parallelism` at a time), each charge's deliveries on one channel
@@ -123,7 +133,7 @@ public actor DeliveryEngine {
             }
             made += count
             if let failure { throw failure }
-            if count == 0 { return made }  // all claimed by other processes: look again later
+            if count == 0 { return (made, pending.first?.nextAttemptAt) }  // all claimed by other processes: look again later
         }
     }
 
@@ -134,14 +144,14 @@ public actor DeliveryEngine {
         async throws -> Int
     {
         try await exclusively {
-            var made = try await runDueNow()
+            var made = try await runDueNow().made
             while true {
                 let delivery = try await store.dueDeliveries(until: target, limit: 1).first?.nextAttemptAt
                 let other = try await alsoDue(target)
                 guard let next = [delivery, other].compactMap({ $0 }).min(), next <= target else { break }
                 try await moveClock(to: next)
                 try await atEachStep()
-                made += try await runDueNow()
+                made += try await runDueNow().made
                 if delivery == nil, other == next, try await alsoDue(target) == next { break }  // the step did not clear it
             }
             try await moveClock(to: target)

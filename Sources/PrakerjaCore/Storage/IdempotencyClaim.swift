@@ -13,6 +13,10 @@ public struct IdempotencyClaim<Outcome: Sendable>: Sendable {
     /// The response to keep for the command's outcome, or nil to keep none, leaving the key free (an
     /// outcome that is not a result, such as a rate limit, should be retried, not replayed).
     public var render: @Sendable (Result<Outcome, GatewayError>) -> StoredResponse?
+    /// Set by a caller that has just looked the key up and found it unused (the partner API does, to answer a
+    /// replay before anything else): the store then looks again only inside its transaction, not first from
+    /// a read of its own as well.
+    public var checkedUnused = false
 
     public init(
         platformID: String, key: String, fingerprint: String, render: @escaping @Sendable (Result<Outcome, GatewayError>) -> StoredResponse?
@@ -26,9 +30,11 @@ public struct IdempotencyClaim<Outcome: Sendable>: Sendable {
     /// The same claim for a command whose outcome is first turned into this one's by `transform`.
     public func pulledBack<Other: Sendable>(_ transform: @escaping @Sendable (Other) -> Result<Outcome, GatewayError>) -> IdempotencyClaim<Other> {
         let render = render
-        return IdempotencyClaim<Other>(platformID: platformID, key: key, fingerprint: fingerprint) { result in
+        var other = IdempotencyClaim<Other>(platformID: platformID, key: key, fingerprint: fingerprint) { result in
             render(result.flatMap(transform))
         }
+        other.checkedUnused = checkedUnused
+        return other
     }
 
     /// The command's part of a store transaction, for every store to share.

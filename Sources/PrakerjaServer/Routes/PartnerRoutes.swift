@@ -81,7 +81,7 @@ struct PartnerRoutes {
         var hasher = SHA256()
         hasher.update(data: Array("\(request.method.rawValue) \(request.uri.path)\n".utf8))
         hasher.update(data: body)
-        let claim = IdempotencyClaim<Outcome>(platformID: platform.id, key: key, fingerprint: Hex.encode(hasher.finalize())) { outcome in
+        var claim = IdempotencyClaim<Outcome>(platformID: platform.id, key: key, fingerprint: Hex.encode(hasher.finalize())) { outcome in
             switch outcome {
             case .success(let value): (try? Reply(status: status, encoding: render(value))).map { StoredResponse(status: Int($0.status.code), body: $0.body) }
             // Rate limits are retried, not replayed; a (simulated) crash answers nothing worth keeping.
@@ -94,6 +94,7 @@ struct PartnerRoutes {
             guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
             return Self.replay(seen.response)
         }
+        claim.checkedUnused = true
         guard inFlight.claim(platform.id, key) else { throw GatewayError(.idempotencyKeyInUse) }
         defer { inFlight.release(platform.id, key) }
         switch try await command(claim) {
