@@ -55,9 +55,10 @@ wrk_us=$(python3 -c "print(f'{$(cat "$work/wrk.cpu") / ($wrk_rps * 10) * 1e6:.0f
 echo "1. wrk -t2 -c64 -d10s nginx static file: $wrk_rps req/s; wrk's CPU ${wrk_us} µs per request"
 
 cpu_of "$work/gen.cpu" "$bin" load --url "$url" --closed 64 --duration 10s --max-in-flight 64 --quiet --json "$work/ceiling.json" >/dev/null || true
-read -r gen gen_us < <(python3 -c "
+line=$(python3 -c "
 import json; r = json.load(open('$work/ceiling.json')); n = r['steps']['request']['count']
 print(n / max(r['duration_seconds'], r['flows']['start_span_seconds']), $(cat "$work/gen.cpu") / n * 1e6)")
+read -r gen gen_us <<<"$line"
 echo "2. load --url --closed 64 (64 requests kept in flight, as wrk -c64): $(printf '%.0f' "$gen") req/s = $(awk -v g="$gen" -v w="$wrk_rps" 'BEGIN{printf "%.2f", g/w}') × wrk;" \
   "the generator's CPU $(printf '%.0f' "$gen_us") µs per request = $(awk -v g="$gen_us" -v w="$wrk_us" 'BEGIN{printf "%.1f", g/w}') × wrk's"
 
@@ -96,7 +97,7 @@ wrk -t2 -c64 -d1s "http://127.0.0.1:$GP/health" >/dev/null 2>&1
 before=$(cpu_pid "$serve")
 health_rps=$(wrk -t2 -c64 -d5s "http://127.0.0.1:$GP/health" | awk '/Requests\/sec/{print $2}')
 serve_us=$(python3 -c "print(f'{($(cpu_pid "$serve") - $before) / ($health_rps * 5) * 1e6:.0f}')")
-kill "$serve"
+kill "$serve"; wait "$serve" 2>/dev/null || true
 echo "4. serve's /health under wrk -t2 -c64 (--log-level error): $health_rps req/s = $(awk -v h="$health_rps" -v w="$wrk_rps" 'BEGIN{printf "%.2f", h/w}') × nginx;" \
   "serve's CPU ${serve_us} µs per request"
 
@@ -119,7 +120,7 @@ r = json.load(open(sys.argv[1])); wrk = float(sys.argv[2]); serve_cpu, gen_cpu =
 exchanges, serve_us, gen_us, cores = int(sys.argv[5]), float(sys.argv[6]), float(sys.argv[7]), int(sys.argv[8])
 flows = r["flows"]["completed"] + r["flows"]["failed"]
 done = r["flows"]["completed"] / max(r["duration_seconds"], r["flows"]["start_span_seconds"])
-print(f"5. purchase flows through adapters and storefronts: target {r['target_rate']:.0f}/s, started {r['achieved_rate']:.1f}/s, "
+print(f"5. purchase flows through adapters and storefronts (serve at its default --log-level info): target {r['target_rate']:.0f}/s, started {r['achieved_rate']:.1f}/s, "
       f"completed {done:.1f} flows/s = {done / wrk:.4f} × wrk's nginx req/s; failed {r['flows']['failed']}, dropped {r['flows']['dropped']}, "
       f"audit {'ok' if r['audit']['ok'] else 'PROBLEMS'}; p99 " + ", ".join(f"{k} {v['latency_ms']['p99']} ms" for k, v in sorted(r['steps'].items())))
 if flows:

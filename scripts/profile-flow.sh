@@ -41,7 +41,9 @@ P
 }
 cpu_pid() { python3 -c 'import os,sys; f=open(f"/proc/{sys.argv[1]}/stat").read().rsplit(")",1)[1].split(); print((int(f[11])+int(f[12]))/os.sysconf("SC_CLK_TCK"))' "$1"; }
 
-sleep 8   # set-up (participants, credentials) and warm-up
+# Set-up (participants, credentials) and warm-up: until flows are being paid.
+for _ in $(seq 1 60); do [ "$(paid)" -gt 0 ] && break; sleep 1; done
+sleep 3
 # 1. CPU by thread kind, 10 s.
 threads > "$work/t0"; c0=$(cpu_pid "$serve"); p0=$(paid)
 sleep 10
@@ -51,10 +53,15 @@ import sys
 def load(path):
     return {tid: (kind, float(cpu)) for tid, kind, cpu in (line.rstrip("\n").split("\t") for line in open(path))}
 t0, t1 = load(sys.argv[1]), load(sys.argv[2]); c0, c1, p0, p1 = map(float, sys.argv[3:7])
-flows = p1 - p0; total = (c1 - c0) * 1e3 / flows
+flows = p1 - p0
+if flows <= 0:
+    sys.exit("1. no flow was paid in the window: is the load running? (see the load's output below)")
+total = (c1 - c0) * 1e3 / flows
 kinds = {}
 for tid, (kind, cpu) in t1.items():
     kinds[kind] = kinds.get(kind, 0) + cpu - t0.get(tid, (kind, 0))[1]
+# Idle dispatch threads exit after a few seconds: what they used in the window is the process's rest.
+kinds["threads since exited"] = max(0.0, (c1 - c0) - sum(kinds.values()))
 print(f"1. serve: {flows:.0f} flows paid in 10 s, {total:.1f} ms of CPU per flow; by thread kind:")
 for kind, cpu in sorted(kinds.items(), key=lambda kv: -kv[1]):
     print(f"   {kind:18} {cpu * 1e3 / flows:6.1f} ms per flow  ({cpu / max(c1 - c0, 1e-9) * 100:4.1f} %)")
@@ -73,6 +80,9 @@ for line in open(sys.argv[1]):
     if len(parts) >= 5 and parts[0][0].isdigit() and parts[-1] != "total":
         rows.append((int(parts[3]), parts[-1]))
 rows.sort(reverse=True)
+if not rows or flows <= 0:
+    print("2. (strace could not attach here, or no flow was paid meanwhile: no system-call counts)")
+    sys.exit(0)
 print(f"2. serve's system calls per flow ({flows:.0f} flows in 5 s under strace): " + ", ".join(f"{name} {n / flows:.0f}" for n, name in rows[:10]))
 P
 
