@@ -50,6 +50,24 @@ extension WebhookResponse {
         try #require(try await world.gateway.store.deliveries(chargeID: charge.id).first { $0.channel == .webhook && $0.eventType == kind })
     }
 
+    /// A worker learns when to look again from the run itself: the earliest attempt still pending, or none.
+    @Test func aRunSaysWhenTheNextAttemptFallsDue() async throws {
+        try await withDatabaseFile { path in
+            let w = try await world(path, ScriptedReceiver([.status(500), .status(204)]))
+            let (charge, _) = try await w.buy(try await w.participant(), course: w.courses()[0])
+            let t0 = w.gateway.clock.now()
+            let first = try await w.gateway.delivery.runDueAndFindNext()
+            #expect(first.made >= 2, "both webhooks of the payment were attempted: \(first.made)")
+            #expect(first.next == t0 + 15 * 60, "the retries are next, 15 min on: \(String(describing: first.next))")
+            let again = try await w.gateway.delivery.runDueAndFindNext()
+            #expect(again.made == 0 && again.next == t0 + 15 * 60, "nothing due yet, the same next attempt")
+            _ = try await w.gateway.advanceClock(by: 15 * 60)
+            let done = try await w.gateway.delivery.runDueAndFindNext()
+            #expect(done.made == 0 && done.next == nil, "everything delivered: nothing to wait for")
+            #expect(try await w.gateway.store.deliveries(chargeID: charge.id).allSatisfy { $0.status == .delivered })
+        }
+    }
+
     @Test func failedWebhooksAreRetriedOnTheScheduleInBusinessTime() async throws {
         try await withDatabaseFile { path in
             let receiver = ScriptedReceiver([.status(500), .unreachable(reason: "connection refused", latency: .zero), .status(204)])

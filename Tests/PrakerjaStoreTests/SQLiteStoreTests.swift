@@ -74,6 +74,18 @@ func withDatabaseFile<T>(_ body: (String) async throws -> T) async throws -> T {
                 Issue.record("a used key ran again"); return
             }
             #expect(store.commits == paying + 1)
+            // A caller that has just looked the key up (the partner API) leaves the second look to the write
+            // transaction, which still replays the kept response, and still refuses the key with another request.
+            var looked = confirmClaim
+            looked.checkedUnused = true
+            guard case .replay = try await world.gateway.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: otp, idempotency: looked) else {
+                Issue.record("a used key ran again inside the write"); return
+            }
+            var other: IdempotencyClaim<(Charge, Voucher?)> = StoreConformance.claim("tokopedia", "c1", "another request")
+            other.checkedUnused = true
+            await #expect(throws: GatewayError(.idempotencyKeyReused)) {
+                _ = try await world.gateway.confirmCharge(platform: world.platform(), chargeID: charge.id, otp: otp, idempotency: other)
+            }
         }
     }
 
