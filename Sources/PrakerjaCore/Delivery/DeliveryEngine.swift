@@ -159,11 +159,6 @@ public actor DeliveryEngine {
         }
     }
 
-    /// The earliest pending attempt, if any (for a worker that waits for it).
-    public func nextDue() async throws -> Date? {
-        try await store.dueDeliveries(until: .distantFuture, limit: 1).first?.nextAttemptAt
-    }
-
     /// Tells a waiting worker that work may be due (after a payment, a redelivery, a clock move).
     public func wake() {
         if let waiter {
