@@ -1,28 +1,56 @@
 import Foundation
 import GRDB
 import PrakerjaCore
+import Synchronization
 
-/// The embedded store: one SQLite file in WAL mode, through GRDB.
+/// The embedded store: one SQLite file in WAL mode, through GRDB, owned by one store in one process.
 ///
-/// Writes are serialised on GRDB's writer connection, so each command's read-check-write is atomic. The
-/// schema backs the domain's promises with constraints of its own: a balance can never be negative, a
-/// charge has at most one voucher, at most one debit and at most one refund.
+/// The state commands decide on lives in memory (``GatewayMemory``), loaded from the file when the store
+/// opens. A command runs under one lock: it reads memory, runs the domain's pure `Workspace` function,
+/// applies what changed to memory and hands the same changes to the one writer (``GroupCommitter``), which
+/// commits every change set waiting at that moment in one transaction. The command answers only after its
+/// batch committed, and a read of an entity whose last change is not committed yet waits for that commit, so
+/// nothing a caller is told is ever missing from the file after `kill -9`. Reads of history (the ledger, the
+/// outbox, timelines, attempts, the audit) go to the file and see committed state.
+///
+/// The schema backs the domain's promises with constraints of its own: a balance can never be negative, a
+/// charge has at most one voucher, at most one debit and at most one refund. A second store on the same
+/// file (another `serve`, or another store in this process) is refused (``FileOwnership``).
 public struct SQLiteStore: GatewayStore {
     public enum Durability: String, Sendable, CaseIterable {
         /// `synchronous=NORMAL`: an acknowledged write survives a killed process (not a power cut).
         case normal
-        /// `synchronous=FULL`: an fsync per transaction; survives a power cut too.
+        /// `synchronous=FULL`: an fsync per batch; survives a power cut too.
         case full
     }
 
     let writer: any DatabaseWriter
     private let commitCounter = CommitCounter()
+    private let core: Core
 
-    /// Write transactions committed since this store was opened.
+    /// What the copies of one store share: memory, its lock, the writer, the file's ownership.
+    private final class Core: Sendable {
+        let memory: Mutex<GatewayMemory>
+        let committer: GroupCommitter
+        let ownership: FileOwnership?
+
+        init(memory: GatewayMemory, committer: GroupCommitter, ownership: FileOwnership?) {
+            self.memory = Mutex(memory)
+            self.committer = committer
+            self.ownership = ownership
+        }
+    }
+
+    /// Write transactions committed since this store was opened (one per batch of commands).
     public var commits: Int { commitCounter.value }
 
-    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// Batches the writer committed, and the largest.
+    public var batchStatistics: (batches: Int, largest: Int) { core.committer.statistics }
+
+    /// Opens (creating if needed) the database at `path`, migrates it and loads its state. Throws if another
+    /// store owns the file.
     public init(path: String, durability: Durability = .normal) throws {
+        let ownership = try FileOwnership(databasePath: path)
         var config = Configuration()
         config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: path, configuration: config)
@@ -31,7 +59,7 @@ public struct SQLiteStore: GatewayStore {
         if durability == .full {
             try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         }
-        try self.init(writer: pool)
+        try self.init(writer: pool, ownership: ownership)
         let level = try writer.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") }
         guard level == (durability == .full ? 2 : 1) else {
             throw DatabaseError(message: "synchronous is \(level.map(String.init) ?? "unknown"), not \(durability.rawValue)")
@@ -40,10 +68,19 @@ public struct SQLiteStore: GatewayStore {
 
     /// An in-memory database, for quick tests of the logic around the store.
     public static func inMemory() throws -> SQLiteStore {
-        try SQLiteStore(writer: DatabaseQueue())
+        try SQLiteStore(writer: DatabaseQueue(), ownership: nil)
     }
 
-    init(writer: any DatabaseWriter) throws {
+    /// The audit of the file at `path`, read without taking it over: a running `serve` may own it.
+    public static func audit(path: String) async throws -> AuditReport {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(10)
+        let pool = try DatabasePool(path: path, configuration: config)
+        return try await pool.read { db in try Audit.run(db) }
+    }
+
+    private init(writer: any DatabaseWriter, ownership: FileOwnership?) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
         // Keys are kept in their command's transaction, so none is ever left in flight; earlier versions
@@ -51,6 +88,18 @@ public struct SQLiteStore: GatewayStore {
         try writer.write { db in try db.execute(sql: "DELETE FROM idempotency WHERE state = 'pending'") }
         let counter = commitCounter
         try writer.writeWithoutTransaction { db in db.add(transactionObserver: counter, extent: .databaseLifetime) }
+        let memory = try writer.read { db in try GatewayMemory.load(db) }
+        let core = Core(memory: memory, committer: GroupCommitter(writer: writer), ownership: ownership)
+        self.core = core
+        // A batch that did not commit leaves memory ahead of the file: everything queued behind it is dropped and
+        // memory is loaded again from the file (its waiters were told STORE_UNAVAILABLE).
+        core.committer.setFailureHandler { [weak core, writer] error in
+            guard let core else { return }
+            core.memory.withLock { memory in
+                core.committer.discardQueued(error)
+                if let reloaded = try? writer.read({ db in try GatewayMemory.load(db) }) { memory = reloaded }
+            }
+        }
     }
 
     /// The writer connection's `synchronous` level: 1 = NORMAL, 2 = FULL.
@@ -63,34 +112,81 @@ public struct SQLiteStore: GatewayStore {
         try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    // MARK: Participants
+    /// Holds every batch back until ``resumeCommits()``: for a test that shows no reply leaves before its commit.
+    public func stallCommits() { core.committer.stall() }
+    public func resumeCommits() { core.committer.resume() }
 
-    public func insertParticipants(count: Int, onlyIntoEmptyStore: Bool, _ make: @Sendable (ParticipantNumber) -> Participant) async throws -> [Participant] {
-        try await writer.write { db in
-            if onlyIntoEmptyStore, try Bool.fetchOne(db, sql: "SELECT 1 FROM participants LIMIT 1") == true { return [] }
-            let last = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'participant_sequence'") ?? 0
-            let epoch = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'epoch'") ?? 0
-            let made = (0..<max(count, 0)).map { make(ParticipantNumber(ordinal: last + 1 + $0, epoch: epoch)) }
-            for p in made {
-                if try Bool.fetchOne(db, sql: "SELECT 1 FROM blacklist WHERE nik = ?", arguments: [p.nik]) == true {
-                    throw GatewayError(.blacklisted, details: ["nik": p.nik])
-                }
-                if try Bool.fetchOne(
-                    db, sql: "SELECT 1 FROM participants WHERE nik = ? OR card_number = ? OR id = ?", arguments: [p.nik, p.cardNumber, p.id]
-                ) == true {
-                    throw GatewayError(.duplicateParticipant)
-                }
-                try Rows.insert(p, db)
+    // MARK: Memory and the writer
+
+    /// Runs `body` on memory under the store's lock; `body` returns its result and the change set that writes
+    /// what it changed (nil: nothing changed), which is queued in the same critical section.
+    private func change<R: Sendable>(_ body: (inout GatewayMemory, () -> UInt64) throws -> (R, GroupCommitter.ChangeSet?)) throws -> (R, UInt64?) {
+        try core.memory.withLock { memory in
+            let committer = core.committer
+            var reserved: UInt64?
+            // The number the change set will get: the next one, since enqueueing happens under this lock.
+            let next = { () -> UInt64 in
+                if reserved == nil { reserved = committer.lastEnqueued + 1 }
+                return reserved!
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('participant_sequence', ?)", arguments: [last + made.count]
-            )
-            return made
+            let (result, changes) = try body(&memory, next)
+            guard let changes else { return (result, nil) }
+            let sequence = committer.enqueue(changes)
+            assert(reserved == nil || reserved == sequence)
+            return (result, sequence)
         }
     }
 
+    /// Waits until change set `sequence` is in the file.
+    private func committed(_ sequence: UInt64?) async throws {
+        guard let sequence else { return }
+        do {
+            try await core.committer.committed(sequence)
+        } catch {
+            throw GatewayError(.storeUnavailable, "the gateway's database did not take the write: \(error)")
+        }
+    }
+
+    /// A value read from memory, once the change that made it is committed.
+    private func read<V: Sendable>(_ pick: (GatewayMemory) -> Versioned<V>?) async throws -> V? {
+        guard let found = core.memory.withLock({ pick($0) }) else { return nil }
+        try await committed(found.sequence)
+        return found.value
+    }
+
+    // MARK: Participants
+
+    public func insertParticipants(count: Int, onlyIntoEmptyStore: Bool, _ make: @Sendable (ParticipantNumber) -> Participant) async throws -> [Participant] {
+        let (made, sequence) = try change { memory, next -> ([Participant], GroupCommitter.ChangeSet?) in
+            if onlyIntoEmptyStore, !memory.participants.isEmpty { return ([], nil) }
+            let (last, epoch) = (memory.participantSequence, memory.epoch)
+            let made = (0..<max(count, 0)).map { make(ParticipantNumber(ordinal: last + 1 + $0, epoch: epoch)) }
+            var niks = Set<String>(), cards = Set<String>(), ids = Set<String>()
+            for p in made {
+                if memory.blacklist.contains(p.nik) { throw GatewayError(.blacklisted, details: ["nik": p.nik]) }
+                guard !memory.niks.contains(p.nik), memory.participantByCard[p.cardNumber] == nil, memory.participants[p.id] == nil,
+                    niks.insert(p.nik).inserted, cards.insert(p.cardNumber).inserted, ids.insert(p.id).inserted
+                else { throw GatewayError(.duplicateParticipant) }
+            }
+            let sequence = next()
+            for p in made {
+                memory.participants[p.id] = Versioned(value: p, sequence: sequence)
+                memory.participantByCard[p.cardNumber] = p.id
+                memory.niks.insert(p.nik)
+            }
+            memory.participantSequence = last + made.count
+            let total = memory.participantSequence
+            return (made, { db in
+                for p in made { try Rows.insert(p, db) }
+                try db.execute(sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('participant_sequence', ?)", arguments: [total])
+            })
+        }
+        try await committed(sequence)
+        return made
+    }
+
     public func participant(card: String) async throws -> Participant? {
-        try await writer.read { db in try Rows.participant(db, card: card) }
+        try await read { m in m.participantByCard[card].flatMap { m.participants[$0] } }
     }
 
     public func participants(offset: Int, limit: Int) async throws -> [Participant] {
@@ -114,82 +210,89 @@ public struct SQLiteStore: GatewayStore {
         card: String, binding: (platformID: String, accountID: String)?, now: Date, idempotency: IdempotencyClaim<T>?,
         _ body: @Sendable (inout Workspace) throws -> T
     ) async throws -> Idempotent<T> {
-        let binding = binding.map { ($0.platformID, $0.accountID) }
-        return try await command(idempotency, now: now) { db in
-            guard let participant = try Rows.participant(db, card: card) else { throw GatewayError(.unknownCard) }
-            var ws = Workspace(now: now, participant: participant)
-            if let (platformID, accountID) = binding {
-                ws.accountOwnerCard = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT card_number FROM bindings WHERE platform_id = ? AND account_id = ?"),
-                    arguments: [platformID, accountID]
-                )
-                ws.cardAccount = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT account_id FROM bindings WHERE platform_id = ? AND card_number = ?"),
-                    arguments: [platformID, card]
-                )
-            }
-            let original = ws
-            let result = try body(&ws)
-            try Rows.persist(ws, original: original, db)
-            return result
-        }
+        try await command(idempotency, now: now, load: { memory in
+            guard let ws = memory.workspace(card: card, binding: binding, now: now) else { throw GatewayError(.unknownCard) }
+            return ws
+        }, body)
     }
 
     public func withCharge<T: Sendable>(
         id: String, now: Date, idempotency: IdempotencyClaim<T>?, _ body: @Sendable (inout Workspace) throws -> T
     ) async throws -> Idempotent<T> {
-        try await command(idempotency, now: now) { db in
-            guard let charge = try Rows.charge(db, id: id),
-                let participant = try Rows.participant(db, id: charge.participantID)
-            else { throw GatewayError(.unknownCharge) }
-            let voucher = try charge.voucherCode.flatMap { try Rows.voucher(db, .code($0)) }
-            var ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
-            ws.webhookSubscribed = try Rows.webhookSubscribed(db, charge.platformID)
-            let original = ws
-            let result = try body(&ws)
-            try Rows.persist(ws, original: original, db)
-            return result
-        }
+        try await command(idempotency, now: now, load: { memory in
+            guard let ws = memory.workspace(charge: id, now: now) else { throw GatewayError(.unknownCharge) }
+            return ws
+        }, body)
     }
 
-    /// One write transaction: the idempotency key (if any) checked, the command run in a savepoint (so a
-    /// refusal it throws half-way leaves nothing behind), the key's response kept; a kept refusal is
-    /// committed, then thrown.
-    ///
-    /// A key is never changed once kept, so a retry whose key is already kept is answered from a read
-    /// connection without queueing for the writer (unless the caller has just looked: ``IdempotencyClaim/checkedUnused``);
-    /// the key is looked up again inside the write, which settles a race between two first uses.
-    private func command<T: Sendable>(_ claim: IdempotencyClaim<T>?, now: Date, _ run: @Sendable (Database) throws -> T) async throws -> Idempotent<T> {
-        if let claim, !claim.checkedUnused, let seen = try await idempotentResponse(platformID: claim.platformID, key: claim.key) {
-            guard seen.fingerprint == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
-            return .replay(seen.response)
-        }
-        return try await writer.write { db in
-            try IdempotencyClaim.execute(
-                claim,
-                lookup: { platformID, key in try Self.keptResponse(db, platformID, key) },
-                save: { platformID, key, fingerprint, response in
+    /// One command, decided in memory: the idempotency key (if any) checked, the workspace loaded and run,
+    /// the constraints checked, memory changed, and the changes (with the key's kept response) queued as one
+    /// change set; answered once that is committed. A command that throws changes nothing; a kept refusal is
+    /// committed, then thrown. Same steps as ``IdempotencyClaim/execute(_:lookup:save:command:)``.
+    private func command<T: Sendable>(
+        _ claim: IdempotencyClaim<T>?, now: Date, load: (GatewayMemory) throws -> Workspace, _ body: @Sendable (inout Workspace) throws -> T
+    ) async throws -> Idempotent<T> {
+        let (decision, sequence) = try change { memory, next -> (CommandDecision<T>, GroupCommitter.ChangeSet?) in
+            if let claim, let seen = memory.keys[GatewayMemory.key(claim.platformID, claim.key)] {
+                guard seen.value == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
+                return (.replay(after: seen.sequence), nil)
+            }
+            // A refusal (an unknown charge too) under a claim is an outcome whose response may be kept.
+            var loaded: (original: Workspace, ws: Workspace)?
+            let outcome: Result<T, GatewayError>
+            do {
+                let original = try load(memory)
+                var ws = original
+                let result = try body(&ws)
+                try memory.check(ws)
+                loaded = (original, ws)
+                outcome = .success(result)
+            } catch let error as GatewayError where claim != nil {
+                outcome = .failure(error)
+            }
+            let kept = claim.flatMap { $0.render(outcome) }
+            if kept == nil, case .failure(let error) = outcome { throw error }  // nothing kept: a refusal changes nothing
+            let sequence = next()
+            var write: [GroupCommitter.ChangeSet] = []
+            if let (original, ws) = loaded {
+                memory.apply(ws, original: original, sequence: sequence)
+                write.append { db in try Rows.persist(ws, original: original, db) }
+            }
+            if let claim, let kept {
+                memory.keys[GatewayMemory.key(claim.platformID, claim.key)] = Versioned(value: claim.fingerprint, sequence: sequence)
+                let (platformID, key, fingerprint) = (claim.platformID, claim.key, claim.fingerprint)
+                write.append { db in
                     try db.cachedStatement(
                         sql: """
                             INSERT INTO idempotency (platform_id, key, fingerprint, state, status, body, created_at)
                             VALUES (?, ?, ?, 'done', ?, ?, ?)
                             """
-                    ).execute(arguments: [platformID, key, fingerprint, response.status, Data(response.body), now.millisecondsSince1970])
-                },
-                command: {
-                    guard claim != nil else { return try run(db) }
-                    var result: T?
-                    try db.inSavepoint {
-                        result = try run(db)
-                        return .commit
-                    }
-                    return result!
+                    ).execute(arguments: [platformID, key, fingerprint, kept.status, Data(kept.body), now.millisecondsSince1970])
                 }
-            )
-        }.get()
+            }
+            let changes = write
+            return (.ran(outcome, kept: kept), { db in for w in changes { try w(db) } })
+        }
+        switch decision {
+        case .ran(let outcome, let kept):
+            try await committed(sequence)
+            return .ran(try outcome.get(), kept: kept)
+        case .replay(let after):
+            try await committed(after)
+            guard let claim, let seen = try await idempotentResponseFromFile(platformID: claim.platformID, key: claim.key) else {
+                throw GatewayError(.storeUnavailable, "a kept response is missing from the gateway's database")
+            }
+            return .replay(seen.response)
+        }
     }
 
     public func idempotentResponse(platformID: String, key: String) async throws -> (fingerprint: String, response: StoredResponse)? {
+        // Memory knows every kept key: an unused one (every first request) costs no read of the file.
+        guard try await read({ $0.keys[GatewayMemory.key(platformID, key)] }) != nil else { return nil }
+        return try await idempotentResponseFromFile(platformID: platformID, key: key)
+    }
+
+    private func idempotentResponseFromFile(platformID: String, key: String) async throws -> (fingerprint: String, response: StoredResponse)? {
         try await writer.read { db in try Self.keptResponse(db, platformID, key) }
     }
 
@@ -201,25 +304,23 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T {
-        try await writer.write { db in
-            var ws: Workspace?
-            if let voucher = try Rows.voucher(db, key), let charge = try Rows.charge(db, id: voucher.chargeID),
-                let participant = try Rows.participant(db, id: voucher.participantID)
-            {
-                ws = Workspace(now: now, participant: participant, charge: charge, voucher: voucher)
-                ws?.webhookSubscribed = try Rows.webhookSubscribed(db, charge.platformID)
-            }
-            let original = ws
+        let (result, sequence) = try change { memory, next -> (T, GroupCommitter.ChangeSet?) in
+            let original = memory.workspace(voucher: key, now: now)
+            var ws = original
             let result = try body(&ws)
-            if let ws, let original { try Rows.persist(ws, original: original, db) }
-            return result
+            guard let ws, let original else { return (result, nil) }
+            try memory.check(ws)
+            memory.apply(ws, original: original, sequence: next())
+            return (result, { db in try Rows.persist(ws, original: original, db) })
         }
+        try await committed(sequence)
+        return result
     }
 
     // MARK: Reads
 
     public func charge(id: String) async throws -> Charge? {
-        try await writer.read { db in try Rows.charge(db, id: id) }
+        try await read { $0.charges[id] }
     }
 
     public func chargeEvents(chargeID: String) async throws -> [ChargeEvent] {
@@ -229,7 +330,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func voucher(_ key: VoucherKey) async throws -> Voucher? {
-        try await writer.read { db in try Rows.voucher(db, key) }
+        try await read { $0.voucher(key) }
     }
 
     public func vouchers(participantID: String) async throws -> [Voucher] {
@@ -351,14 +452,10 @@ public struct SQLiteStore: GatewayStore {
     // MARK: Delivery
 
     public func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery] {
-        try await writer.read { db in
-            try Row.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT * FROM deliveries WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY next_attempt_at, rowid LIMIT ?"
-                ),
-                arguments: [until.millisecondsSince1970, limit]
-            ).map(Rows.delivery)
-        }
+        // From memory's schedule; a delivery whose payment is not committed yet is not attempted before it is.
+        let due = core.memory.withLock { $0.schedule.due(until: until, limit: limit) }
+        try await committed(due.map(\.sequence).max())
+        return due.map(\.value)
     }
 
     public func delivery(id: String) async throws -> Delivery? {
@@ -391,63 +488,84 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func recordAttempt(_ delivery: Delivery, _ attempt: DeliveryAttempt, outbox: [OutboxMessage], events: [ChargeEvent]) async throws -> Bool {
-        try await writer.write { db in
-            try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, last_outcome = ?
-                    WHERE id = ? AND attempts = ? AND status = 'pending'
-                    """
-            ).execute(arguments: [
-                delivery.status.rawValue, delivery.attempts, Rows.ms(delivery.nextAttemptAt), Rows.ms(delivery.deliveredAt), delivery.lastOutcome,
-                delivery.id, delivery.attempts - 1,
-            ])
-            guard db.changesCount == 1 else { return false }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO delivery_attempts (delivery_id, number, at, result, http_status, detail, latency_ms, next_attempt_at,
-                        request_headers, faults)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                attempt.deliveryID, attempt.number, Rows.ms(attempt.at), attempt.result.rawValue, attempt.httpStatus, attempt.detail,
-                attempt.latencyMilliseconds, Rows.ms(attempt.nextAttemptAt), Rows.encoded(attempt.requestHeaders), Rows.encoded(attempt.faults),
-            ])
-            for m in outbox { try Rows.insert(m, db) }
-            for e in events { try Rows.insert(e, db) }
-            return true
+        let (recorded, sequence) = try change { memory, next -> (Bool, GroupCommitter.ChangeSet?) in
+            // Recorded only if nobody recorded this attempt number first.
+            guard let known = memory.schedule.delivery(delivery.id)?.value, known.status == .pending, known.attempts == delivery.attempts - 1 else {
+                return (false, nil)
+            }
+            memory.update(delivery, sequence: next())
+            if memory.settling.count > 512 { memory.pruneSettling(core.committer.isSettled) }
+            return (true, { db in
+                try db.cachedStatement(
+                    sql: """
+                        UPDATE deliveries SET status = ?, attempts = ?, next_attempt_at = ?, delivered_at = ?, last_outcome = ?
+                        WHERE id = ? AND attempts = ? AND status = 'pending'
+                        """
+                ).execute(arguments: [
+                    delivery.status.rawValue, delivery.attempts, Rows.ms(delivery.nextAttemptAt), Rows.ms(delivery.deliveredAt), delivery.lastOutcome,
+                    delivery.id, delivery.attempts - 1,
+                ])
+                guard db.changesCount == 1 else { throw DatabaseError(message: "delivery \(delivery.id) is not at attempt \(delivery.attempts - 1) in the file") }
+                try db.cachedStatement(
+                    sql: """
+                        INSERT INTO delivery_attempts (delivery_id, number, at, result, http_status, detail, latency_ms, next_attempt_at,
+                            request_headers, faults)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """
+                ).execute(arguments: [
+                    attempt.deliveryID, attempt.number, Rows.ms(attempt.at), attempt.result.rawValue, attempt.httpStatus, attempt.detail,
+                    attempt.latencyMilliseconds, Rows.ms(attempt.nextAttemptAt), Rows.encoded(attempt.requestHeaders), Rows.encoded(attempt.faults),
+                ])
+                for m in outbox { try Rows.insert(m, db) }
+                for e in events { try Rows.insert(e, db) }
+            })
         }
+        try await committed(sequence)
+        return recorded
     }
 
     public func redeliver(
         ids: [String]?, createdIn: ClosedRange<Date>?, statuses: Set<Delivery.Status>, platformID: String?, now: Date
     ) async throws -> [Delivery] {
-        try await writer.write { db in
-            var chosen: [Delivery] = []
+        // Delivered and exhausted deliveries live only in the file: read the candidates once every change queued so
+        // far is in it, then take memory's version of any that changed since (memory is never behind the file).
+        try await committed(core.committer.lastEnqueued)
+        let candidates = try await writer.read { db -> [Delivery] in
             if let ids {
-                for id in ids {
-                    if let d = try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Rows.delivery) { chosen.append(d) }
-                }
-            } else if let createdIn {
-                chosen = try Row.fetchAll(
-                    db, sql: "SELECT * FROM deliveries WHERE created_at BETWEEN ? AND ? AND (?3 IS NULL OR platform_id = ?3) ORDER BY created_at, rowid",
-                    arguments: [createdIn.lowerBound.millisecondsSince1970, createdIn.upperBound.millisecondsSince1970, platformID]
-                ).map(Rows.delivery)
+                return try ids.compactMap { id in try Row.fetchOne(db, sql: "SELECT * FROM deliveries WHERE id = ?", arguments: [id]).map(Rows.delivery) }
             }
-            chosen = chosen.filter { statuses.contains($0.status) }
+            guard let createdIn else { return [] }
+            return try Row.fetchAll(
+                db, sql: "SELECT * FROM deliveries WHERE created_at BETWEEN ? AND ? AND (?3 IS NULL OR platform_id = ?3) ORDER BY created_at, rowid",
+                arguments: [createdIn.lowerBound.millisecondsSince1970, createdIn.upperBound.millisecondsSince1970, platformID]
+            ).map(Rows.delivery)
+        }
+        let (chosen, sequence) = try change { memory, next -> ([Delivery], GroupCommitter.ChangeSet?) in
+            var chosen = candidates.map { memory.delivery($0.id)?.value ?? $0 }.filter { statuses.contains($0.status) }
+            guard !chosen.isEmpty else { return ([], nil) }
+            let sequence = next()
             for i in chosen.indices {
                 chosen[i].status = .pending
                 chosen[i].nextAttemptAt = now
-                try db.execute(
-                    sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
-                    arguments: [now.millisecondsSince1970, chosen[i].id]
-                )
-                try Rows.insert(
-                    ChargeEvent(chargeID: chosen[i].chargeID, kind: "redelivery_requested", detail: "\(chosen[i].channel.rawValue) \(chosen[i].eventType.rawValue) by hand", at: now),
-                    db
-                )
+                chosen[i].deliveredAt = nil
+                memory.update(chosen[i], sequence: sequence)
             }
-            return chosen
+            let made = chosen
+            return (made, { db in
+                for d in made {
+                    try db.execute(
+                        sql: "UPDATE deliveries SET status = 'pending', next_attempt_at = ?, delivered_at = NULL WHERE id = ?",
+                        arguments: [now.millisecondsSince1970, d.id]
+                    )
+                    try Rows.insert(
+                        ChargeEvent(chargeID: d.chargeID, kind: "redelivery_requested", detail: "\(d.channel.rawValue) \(d.eventType.rawValue) by hand", at: now),
+                        db
+                    )
+                }
+            })
         }
+        try await committed(sequence)
+        return chosen
     }
 
     public func chargesPaidWithoutVoucher(paidBefore: Date) async throws -> [String] {
@@ -462,33 +580,43 @@ public struct SQLiteStore: GatewayStore {
     // MARK: Webhook endpoints
 
     public func webhookEndpoints() async throws -> [WebhookEndpoint] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM webhook_endpoints ORDER BY platform_id").map {
-                WebhookEndpoint(platformID: $0["platform_id"], url: $0["url"], enabled: $0["enabled"], updatedAt: Rows.date($0["updated_at"]))
-            }
-        }
+        let found = core.memory.withLock { $0.endpoints.values.sorted { $0.value.platformID < $1.value.platformID } }
+        try await committed(found.map(\.sequence).max())
+        return found.map(\.value)
     }
 
     public func setWebhookEndpoint(platformID: String, url: String?, now: Date) async throws -> WebhookEndpoint? {
-        try await writer.write { db in
+        let (endpoint, sequence) = try change { memory, next -> (WebhookEndpoint?, GroupCommitter.ChangeSet?) in
             guard let url else {
-                try db.execute(sql: "DELETE FROM webhook_endpoints WHERE platform_id = ?", arguments: [platformID])
-                return nil
+                guard memory.endpoints.removeValue(forKey: platformID) != nil else { return (nil, nil) }
+                return (nil, { db in try db.execute(sql: "DELETE FROM webhook_endpoints WHERE platform_id = ?", arguments: [platformID]) })
             }
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO webhook_endpoints (platform_id, url, enabled, updated_at) VALUES (?, ?, 1, ?)",
-                arguments: [platformID, url, now.millisecondsSince1970]
-            )
-            return WebhookEndpoint(platformID: platformID, url: url, enabled: true, updatedAt: now)
+            let endpoint = WebhookEndpoint(platformID: platformID, url: url, enabled: true, updatedAt: now)
+            memory.endpoints[platformID] = Versioned(value: endpoint, sequence: next())
+            return (endpoint, { db in
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO webhook_endpoints (platform_id, url, enabled, updated_at) VALUES (?, ?, 1, ?)",
+                    arguments: [platformID, url, now.millisecondsSince1970]
+                )
+            })
         }
+        try await committed(sequence)
+        return endpoint
     }
 
     public func disableWebhookEndpoint(platformID: String, now: Date) async throws {
-        try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE webhook_endpoints SET enabled = 0, updated_at = ? WHERE platform_id = ?", arguments: [now.millisecondsSince1970, platformID]
-            )
+        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+            guard var endpoint = memory.endpoints[platformID]?.value else { return ((), nil) }
+            endpoint.enabled = false
+            endpoint.updatedAt = now
+            memory.endpoints[platformID] = Versioned(value: endpoint, sequence: next())
+            return ((), { db in
+                try db.execute(
+                    sql: "UPDATE webhook_endpoints SET enabled = 0, updated_at = ? WHERE platform_id = ?", arguments: [now.millisecondsSince1970, platformID]
+                )
+            })
         }
+        try await committed(sequence)
     }
 
     // MARK: Simulation
@@ -503,25 +631,45 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func clockOffset() async throws -> TimeInterval? {
-        try await writer.read { db in try Double.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'clock_offset'") }
+        try await read { $0.clockOffset }
     }
 
     public func saveClockOffset(_ offset: TimeInterval) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('clock_offset', ?)", arguments: [offset])
+        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+            memory.clockOffset = Versioned(value: offset, sequence: next())
+            return ((), { db in
+                try db.execute(sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('clock_offset', ?)", arguments: [offset])
+            })
         }
+        try await committed(sequence)
     }
 
     public func reset() async throws {
-        try await writer.write { db in
-            let epoch = try Int.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'epoch'") ?? 0
-            for table in [
-                "delivery_attempts", "deliveries", "ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist",
-                "participants", "sim_state",
-            ] {
-                try db.execute(sql: "DELETE FROM \(table)")
-            }
-            try db.execute(sql: "INSERT INTO sim_state (key, value) VALUES ('epoch', ?)", arguments: [epoch + 1])
+        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+            let epoch = memory.epoch + 1
+            let (endpoints, nextRank) = (memory.endpoints, memory.schedule.nextRank)
+            memory = GatewayMemory()
+            memory.epoch = epoch
+            memory.endpoints = endpoints
+            memory.schedule.nextRank = nextRank
+            _ = next()
+            return ((), { db in
+                for table in [
+                    "delivery_attempts", "deliveries", "ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist",
+                    "participants", "sim_state",
+                ] {
+                    try db.execute(sql: "DELETE FROM \(table)")
+                }
+                try db.execute(sql: "INSERT INTO sim_state (key, value) VALUES ('epoch', ?)", arguments: [epoch])
+            })
         }
+        try await committed(sequence)
     }
+}
+
+/// What a command decided under the store's lock: it ran (with the response kept for its key), or its key
+/// was used already and the kept response is replayed once committed.
+private enum CommandDecision<T: Sendable>: Sendable {
+    case ran(Result<T, GatewayError>, kept: StoredResponse?)
+    case replay(after: UInt64)
 }

@@ -24,7 +24,12 @@ struct AuditCommand: AsyncParsableCommand {
         } else {
             let location = try StoreLocation(db, poolSize: 2)
             if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) { throw ValidationError("no database at \(db)") }
-            report = try await location.with(logger: makeLogger(label: "prakerja-sim", level: .warning)) { store in try await store.audit() }
+            if case .sqlite(let path) = location {
+                // Read without taking the file over: a running `serve` may own it.
+                report = try await SQLiteStore.audit(path: path)
+            } else {
+                report = try await location.with(logger: makeLogger(label: "prakerja-sim", level: .warning)) { store in try await store.audit() }
+            }
         }
         if json {
             let encoder = JSONEncoder()

@@ -159,9 +159,13 @@ extension WebhookResponse {
     @Test func pendingDeliveriesSurviveARestart() async throws {
         try await withDatabaseFile { path in
             let down = ScriptedReceiver([.unreachable(reason: "connection refused", latency: .zero)])
-            let first = try await world(path, down)
-            let (charge, _) = try await first.buy(try await first.participant(), course: first.courses()[0])
-            try await first.gateway.delivery.runDue()
+            // The first process ends (its store lets go of the file) before the second opens it.
+            let charge = try await {
+                let first = try await world(path, down)
+                let (charge, _) = try await first.buy(try await first.participant(), course: first.courses()[0])
+                try await first.gateway.delivery.runDue()
+                return charge
+            }()
             // A new process on the same file: the pending retry is still there and is made when due.
             let up = ScriptedReceiver([.status(200)])
             let second = try await TestWorld(store: try SQLiteStore(path: path), webhookTransport: up)
