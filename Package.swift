@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "PrakerjaPlatforms",
             dependencies: [
-                "PrakerjaCore", "PrakerjaClient", "PrakerjaHTTP",
+                "PrakerjaCore", "PrakerjaClient", "PrakerjaHTTP", "PrakerjaSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -4,9 +4,14 @@ import PrakerjaCore
 
 /// A value with the number of the change set that last changed it (``GroupCommitter``): a read of it waits
 /// until that change set is committed, so nobody is shown state the file does not hold yet.
-struct Versioned<Value: Sendable>: Sendable {
-    var value: Value
-    var sequence: UInt64
+package struct Versioned<Value: Sendable>: Sendable {
+    package var value: Value
+    package var sequence: UInt64
+
+    package init(value: Value, sequence: UInt64) {
+        self.value = value
+        self.sequence = sequence
+    }
 }
 
 /// The gateway's authoritative state while one process owns its SQLite file: what every command reads

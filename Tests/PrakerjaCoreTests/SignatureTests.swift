@@ -71,6 +71,23 @@ import Testing
         #expect(throws: GatewayError(.replayedRequest)) { try check(auth, headers) }
     }
 
+    @Test func aNonceIsRefusedWithinTheWindowAndForgottenAfterIt() throws {
+        let auth = PartnerAuthenticator(catalog: catalog, wallClock: clock)
+        let p = catalog.platforms[0]
+        let window = PartnerSignature.tolerance * 2
+        #expect(try check(auth, signed(p, nonce: "nonce-kept-1")).id == p.id)
+        // Re-signed with a fresh timestamp, the same nonce is still a replay up to the window's end, across a bucket edge.
+        for step in [window * 0.5, window * 0.45] {
+            clock.advance(by: step)
+            #expect(throws: GatewayError(.replayedRequest)) { try check(auth, signed(p, nonce: "nonce-kept-1")) }
+        }
+        // Other nonces meanwhile are fresh; once two windows have passed the first is forgotten, whole bucket at a time.
+        for i in 0..<1000 { _ = try check(auth, signed(p, nonce: "nonce-other-\(i)")) }
+        clock.advance(by: window * 1.1)
+        #expect(try check(auth, signed(p, nonce: "nonce-kept-1")).id == p.id)
+        #expect(throws: GatewayError(.replayedRequest)) { try check(auth, signed(p, nonce: "nonce-kept-1")) }
+    }
+
     @Test func refusesStaleAndFutureTimestamps() {
         let auth = PartnerAuthenticator(catalog: catalog, wallClock: clock)
         let p = catalog.platforms[1]

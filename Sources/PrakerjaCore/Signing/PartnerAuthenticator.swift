@@ -7,12 +7,13 @@ import Synchronization
 public final class PartnerAuthenticator: Sendable {
     private let catalog: Catalog
     private let wallClock: any TimeSource
-    private let seen: Mutex<[String: Date]>
+    /// Nonces seen within twice the timestamp tolerance (a request is accepted for that long around its timestamp).
+    private let seen: Mutex<NonceBuckets>
 
     public init(catalog: Catalog, wallClock: any TimeSource) {
         self.catalog = catalog
         self.wallClock = wallClock
-        self.seen = Mutex([:])
+        self.seen = Mutex(NonceBuckets(window: PartnerSignature.tolerance * 2))
     }
 
     /// Returns the authenticated platform.
@@ -35,12 +36,7 @@ public final class PartnerAuthenticator: Sendable {
         )
         guard ConstantTime.equal(Array(expected.utf8), Array(signature.lowercased().utf8)) else { throw GatewayError(.invalidSignature) }
         let key = platformID + "\u{0}" + nonce
-        let fresh = seen.withLock { seen -> Bool in
-            if seen.count > 50_000 { seen = seen.filter { now.timeIntervalSince($0.value) <= PartnerSignature.tolerance * 2 } }
-            if let at = seen[key], now.timeIntervalSince(at) <= PartnerSignature.tolerance * 2 { return false }
-            seen[key] = now
-            return true
-        }
+        let fresh = seen.withLock { $0.insert(key, at: now) }
         guard fresh else { throw GatewayError(.replayedRequest) }
         return platform
     }
