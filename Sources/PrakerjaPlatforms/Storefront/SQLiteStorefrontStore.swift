@@ -219,7 +219,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             m.nextOrder += 1
             order.id = makeID(seq)
             m.orders[Memory.key(order.platformID, order.id)] = Versioned(value: order, sequence: sequence)
-            return (order, { db in
+            return (order, { [order] db in
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO orders (seq, platform_id, id, account_id, course_id, amount, status, refused_attempts, created_at, updated_at)
