@@ -76,6 +76,9 @@ check "$bin" replay "$work/trace.json"
 check sh -c "! \"$bin\" replay \"$work/trace.json\" --retry-schedule 20m,45m,2h,6h,12h,24h"
 # A port already in use: a clear message and exit status 2, not a hang.
 check python3 scripts/e2e/port_in_use.py "$bin" "$work"
+# One process owns a SQLite file: a second serve on it is refused with a message naming it; the storefronts' default
+#    file is named after --db, and one made with another gateway database is refused.
+check python3 scripts/e2e/store_ownership.py "$bin" "$work"
 
 # Load: two shards at once through the storefronts `serve` lists at /sim/storefronts, merged exactly; thresholds
 #    (an unknown metric refused before the run, an impossible one failing it); the audit; --url; the HTML report

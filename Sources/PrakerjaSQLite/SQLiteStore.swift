@@ -112,6 +112,20 @@ public struct SQLiteStore: GatewayStore {
         try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
+    /// The identity of this database file, made when first asked for and kept across resets: what a storefront
+    /// store made with this gateway records, so that one made with another gateway database is refused.
+    public func instanceID() async throws -> String {
+        try await committed(core.committer.lastEnqueued)
+        return try await writer.write { db in
+            if let id = try String.fetchOne(db, sql: "SELECT value FROM sim_state WHERE key = 'instance'") { return id }
+            // Not simulation data (no id, OTP or code the seed derives): a file's identity, which must differ between two
+            // fresh files made with the same seed.
+            let id = UUID().uuidString.lowercased()
+            try db.execute(sql: "INSERT INTO sim_state (key, value) VALUES ('instance', ?)", arguments: [id])
+            return id
+        }
+    }
+
     /// Holds every batch back until ``resumeCommits()``: for a test that shows no reply leaves before its commit.
     public func stallCommits() { core.committer.stall() }
     public func resumeCommits() { core.committer.resume() }
@@ -656,10 +670,11 @@ public struct SQLiteStore: GatewayStore {
             return ((), { db in
                 for table in [
                     "delivery_attempts", "deliveries", "ledger", "outbox", "charge_events", "vouchers", "charges", "bindings", "idempotency", "blacklist",
-                    "participants", "sim_state",
+                    "participants",
                 ] {
                     try db.execute(sql: "DELETE FROM \(table)")
                 }
+                try db.execute(sql: "DELETE FROM sim_state WHERE key != 'instance'")
                 try db.execute(sql: "INSERT INTO sim_state (key, value) VALUES ('epoch', ?)", arguments: [epoch])
             })
         }

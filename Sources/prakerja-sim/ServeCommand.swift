@@ -15,8 +15,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
     @Option(help: "Port of the first storefront; the seven listen on consecutive ports (0 picks free ones).") var storefrontPort = 8081
-    @Option(help: "SQLite file for the storefronts' accounts and orders (created if missing), or a PostgreSQL URL (may be --db's database).")
-    var storefrontDB = "prakerja-storefronts.sqlite"
+    @Option(
+        help: """
+            SQLite file for the storefronts' accounts and orders (created if missing), or a PostgreSQL URL (may be --db's database). \
+            Default: named after --db (prakerja-sim.sqlite → prakerja-sim-storefronts.sqlite), or --db's PostgreSQL database.
+            """
+    )
+    var storefrontDB: String?
     @Option(help: "Storefronts pay through this gateway URL instead of the built-in one.") var storefrontGateway: String?
     @OptionGroup var gateway: GatewayOptions
 
@@ -26,8 +31,16 @@ struct ServeCommand: AsyncParsableCommand {
     var smtp: String?
     @Option(help: "Sender address of the e-mails sent over SMTP.") var smtpFrom = "voucher@prakerja-sim.local"
 
+    /// `--storefront-db`, or its default beside `--db`.
+    var storefrontPath: String {
+        if let storefrontDB { return storefrontDB }
+        if gateway.db.hasPrefix("postgres://") || gateway.db.hasPrefix("postgresql://") { return gateway.db }
+        let db = gateway.db
+        return db.hasSuffix(".sqlite") ? String(db.dropLast(".sqlite".count)) + "-storefronts.sqlite" : db + "-storefronts"
+    }
+
     func validate() throws {
-        do { _ = try StoreLocation(storefrontDB, poolSize: gateway.dbPool) } catch let error as ValidationError {
+        do { _ = try StoreLocation(storefrontPath, poolSize: gateway.dbPool) } catch let error as ValidationError {
             throw ValidationError("--storefront-db: \(error.message.replacingOccurrences(of: "--db: ", with: ""))")
         }
         if let smtp, SMTPMailer(address: smtp) == nil { throw ValidationError("--smtp takes HOST:PORT, not '\(smtp)'") }
@@ -42,7 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = makeLogger(label: "prakerja-sim", level: logLevel)
         let catalog = try gateway.loadCatalog()
         let location = try gateway.storeLocation
-        let storefrontLocation = try StoreLocation(storefrontDB, poolSize: gateway.dbPool)
+        let storefrontLocation = try StoreLocation(storefrontPath, poolSize: gateway.dbPool)
+        // The storefronts' accounts are bound to this gateway's cards: a storefront file made with another gateway
+        // database is refused (a fresh gateway hands the same seeded cards out again).
+        let pairsWithGateway = storefrontGateway == nil
         let services = SimulationServices(
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
             logger: logger
@@ -61,6 +77,16 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await location.with(durability: gateway.durability, logger: logger) { store in
             try await storefrontLocation.withStorefronts(logger: logger) { storefronts in
+            if pairsWithGateway, let gatewayStore = store as? SQLiteStore, let storefrontStore = storefronts as? SQLiteStorefrontStore,
+                case .sqlite(let path) = storefrontLocation
+            {
+                do {
+                    try await storefrontStore.pair(gatewayInstance: try await gatewayStore.instanceID(), storePath: path)
+                } catch let mismatch as StorefrontPairingMismatch {
+                    FileHandle.standardError.write(Data("prakerja-sim serve: \(mismatch)\n".utf8))
+                    throw ExitCode(2)
+                }
+            }
             try await withHTTPClient { http in
                 let sim = Gateway(
                     catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
@@ -79,6 +105,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             }
             }
+        } catch let refused as FileOwnership.Refused {
+            FileHandle.standardError.write(Data("prakerja-sim serve: \(refused)\n".utf8))
+            throw ExitCode(2)
         } catch let failure as ListenFailure {
             FileHandle.standardError.write(Data("prakerja-sim serve: \(failure)\n".utf8))
             throw ExitCode(2)
