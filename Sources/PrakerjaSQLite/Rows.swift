@@ -241,12 +241,15 @@ enum Rows {
         )
     }
 
+    private static let jsonEncoder = JSONEncoder()
+    private static let jsonDecoder = JSONDecoder()
+
     static func encoded(_ value: some Encodable) -> String {
-        (try? String(decoding: JSONEncoder().encode(value), as: UTF8.self)) ?? "[]"
+        (try? String(decoding: jsonEncoder.encode(value), as: UTF8.self)) ?? "[]"
     }
 
     static func decoded<T: Decodable & ExpressibleByArrayLiteral>(_ type: T.Type, _ text: String?) -> T {
-        text.flatMap { try? JSONDecoder().decode(T.self, from: Data($0.utf8)) } ?? []
+        text.flatMap { try? jsonDecoder.decode(T.self, from: Data($0.utf8)) } ?? []
     }
 
     static func insert(_ m: OutboxMessage, _ db: Database) throws {

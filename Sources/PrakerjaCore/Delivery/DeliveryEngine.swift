@@ -29,10 +29,22 @@ public actor DeliveryEngine {
     /// rows would both send the same webhook.
     private var running = false
     private var queue: [CheckedContinuation<Void, Never>] = []
+    /// With `parallelism` above 1: the attempts running now (delivery ids), the charge-and-channel lanes they hold
+    /// (one attempt per lane at a time, so a charge's events on one channel go out in due order), how many
+    /// recorded so far, the first error one of them met, and who waits for them all to end.
+    private var inFlight: Set<String> = []
+    private var busyLanes: Set<String> = []
+    private var runningPerReceiver: [String: Int] = [:]
+    private var recordedAttempts = 0
+    private var attemptError: (any Error)?
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Runs `body` when no run or advance is going on, and keeps them waiting until it is done.
+    /// Runs `body` when no run, advance or attempt is going on, and keeps them waiting until it is done.
     public func whileIdle<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
-        try await exclusively(body)
+        try await exclusively {
+            await attemptsEnded()
+            return try await body()
+        }
     }
 
     private func exclusively<T>(_ body: () async throws -> T) async rethrows -> T {
@@ -70,70 +82,102 @@ public actor DeliveryEngine {
 
     /// Makes every attempt that is due now; returns how many were made and when the earliest attempt still
     /// pending falls due (for a worker that waits for it), from the same read that found nothing more due.
+    ///
+    /// With `parallelism` above 1 (the worker in `serve`) it starts the due attempts and returns without waiting
+    /// for them: a slow receiver holds up only its own charge's lane, never the attempts that fall due meanwhile.
+    /// An attempt that ends wakes the worker, which then starts what its lane or its slot was holding back.
     public func runDueAndFindNext() async throws -> (made: Int, next: Date?) {
-        try await exclusively { try await runDueNow() }
+        try await exclusively {
+            guard parallelism > 1 else { return try await runDueNow() }
+            if let error = attemptError {
+                attemptError = nil
+                throw error
+            }
+            return try await startDue()
+        }
+    }
+
+    /// Starts every due attempt whose lane is free, up to `parallelism` running; returns how many it started and
+    /// when the earliest pending attempt not running falls due.
+    private func startDue() async throws -> (made: Int, next: Date?) {
+        let pending = try await store.dueDeliveries(until: .distantFuture, limit: parallelism * 8 + 64)
+        let now = clock.now()
+        var started = 0
+        for delivery in pending where !inFlight.contains(delivery.id) {
+            guard let at = delivery.nextAttemptAt, at <= now else { return (started, delivery.nextAttemptAt) }
+            let lane = delivery.chargeID + "/" + delivery.channel.rawValue
+            let receiver = delivery.platformID + "/" + delivery.channel.rawValue
+            // Up to `parallelism` attempts per receiver (a platform's webhook endpoint, the mail system), four times that
+            // in all: a receiver that hangs holds up its own deliveries only.
+            guard inFlight.count < parallelism * 4, runningPerReceiver[receiver, default: 0] < parallelism, !busyLanes.contains(lane) else { continue }
+            inFlight.insert(delivery.id)
+            busyLanes.insert(lane)
+            runningPerReceiver[receiver, default: 0] += 1
+            started += 1
+            Task { await self.attemptInLane(delivery, lane: lane, receiver: receiver) }
+        }
+        return (started, nil)
+    }
+
+    private func attemptInLane(_ delivery: Delivery, lane: String, receiver: String) async {
+        var recorded = false
+        do {
+            recorded = try await attempt(delivery)
+        } catch {
+            attemptError = attemptError ?? error
+        }
+        if recorded { recordedAttempts += 1 }
+        inFlight.remove(delivery.id)
+        busyLanes.remove(lane)
+        runningPerReceiver[receiver, default: 1] -= 1
+        if inFlight.isEmpty {
+            let waiters = idleWaiters
+            idleWaiters = []
+            for waiter in waiters { waiter.resume() }
+        }
+        // The lane and the slot are free: the worker looks again (not for an attempt another process holds, which
+        // it would only start again at once).
+        if recorded || attemptError != nil { wake() }
+    }
+
+    /// Returns once no attempt is running.
+    private func attemptsEnded() async {
+        while !inFlight.isEmpty { await withCheckedContinuation { idleWaiters.append($0) } }
     }
 
     private func runDueNow() async throws -> (made: Int, next: Date?) {
+        if parallelism > 1 {
+            // Every due attempt made, each lane in due order, before returning (a run by hand, a clock step).
+            let before = recordedAttempts
+            while true {
+                let othersRunning = !inFlight.isEmpty
+                let recorded = recordedAttempts
+                let (started, next) = try await startDue()
+                await attemptsEnded()
+                if let error = attemptError {
+                    attemptError = nil
+                    throw error
+                }
+                // Done when nothing was left to start (once the worker's attempts ended, their lanes may hold more), or
+                // when every attempt started was another process's to make (claimed, on a shared store).
+                if (started == 0 && !othersRunning) || (started > 0 && recordedAttempts == recorded) {
+                    return (recordedAttempts - before, next)
+                }
+            }
+        }
         var made = 0
         while true {
-            // The earliest pending attempts, due or not (in due order): the due ones are made, and when none is due
-            // the first one says when to look again, without another read.
+            // The earliest pending attempts, due or not (in due order): the due ones are made one at a time, and when
+            // none is due the first one says when to look again, without another read.
             let pending = try await store.dueDeliveries(until: .distantFuture, limit: 64)
             let now = clock.now()
             let due = Array(pending.prefix { ($0.nextAttemptAt ?? .distantFuture) <= now })
             if due.isEmpty { return (made, pending.first?.nextAttemptAt) }
-            if parallelism == 1 {
-                var pass = 0
-                for delivery in due where try await attempt(delivery) { pass += 1 }
-                made += pass
-                // Every due one is another process's to make now (claimed, on a shared store): look again later.
-                if pass == 0 { return (made, pending.first?.nextAttemptAt) }
-                continue
-            }
-            // Charges and channels in parallel (at most `parallelism` at a time), each charge's deliveries on one channel
-            // in due order, so that a platform still gets charge.paid before voucher.issued unless a fault reorders
-            // them, while the e-mail does not wait for the webhooks. Each delivery is its own row, recorded only if its
-            // attempt number is still the expected one. An error ends no other attempt: the first is thrown once all
-            // are done.
-            var byCharge: [[Delivery]] = []
-            var position: [String: Int] = [:]
-            for delivery in due {
-                let key = delivery.chargeID + "/" + delivery.channel.rawValue
-                if let i = position[key] { byCharge[i].append(delivery) } else {
-                    position[key] = byCharge.count
-                    byCharge.append([delivery])
-                }
-            }
-            let (count, failure) = await withTaskGroup(of: (Int, (any Error)?).self) { group in
-                var count = 0, running = 0
-                var failure: (any Error)?
-                func collect(_ result: (Int, (any Error)?)) {
-                    count += result.0
-                    failure = failure ?? result.1
-                }
-                for deliveries in byCharge {
-                    if running == parallelism, let result = await group.next() {
-                        running -= 1
-                        collect(result)
-                    }
-                    group.addTask {
-                        var made = 0
-                        do {
-                            for delivery in deliveries where try await self.attempt(delivery) { made += 1 }
-                            return (made, nil)
-                        } catch {
-                            return (made, error)
-                        }
-                    }
-                    running += 1
-                }
-                for await result in group { collect(result) }
-                return (count, failure)
-            }
-            made += count
-            if let failure { throw failure }
-            if count == 0 { return (made, pending.first?.nextAttemptAt) }  // all claimed by other processes: look again later
+            var pass = 0
+            for delivery in due where try await attempt(delivery) { pass += 1 }
+            made += pass
+            // Every due one is another process's to make now (claimed, on a shared store): look again later.
+            if pass == 0 { return (made, pending.first?.nextAttemptAt) }
         }
     }
 
@@ -224,7 +268,7 @@ public actor DeliveryEngine {
         case .page:
             outcome = .delivered(httpStatus: nil, detail: "shown on the transaction page")
         case .sms:
-            if let sms = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) {
+            if let sms = try? Self.payloadDecoder.decode(EmailMessage.self, from: Data(delivery.payload.utf8)) {
                 outbox.append(
                     OutboxMessage(
                         channel: .sms, participantID: delivery.participantID, recipient: sms.to, subject: sms.subject, body: sms.body,
@@ -236,7 +280,7 @@ public actor DeliveryEngine {
                 outcome = .disabled(httpStatus: nil, detail: "the text could not be read back from its delivery")
             }
         case .email:
-            guard let email = try? JSONDecoder().decode(EmailMessage.self, from: Data(delivery.payload.utf8)) else {
+            guard let email = try? Self.payloadDecoder.decode(EmailMessage.self, from: Data(delivery.payload.utf8)) else {
                 outcome = .disabled(httpStatus: nil, detail: "the e-mail could not be read back from its delivery")
                 break
             }
@@ -285,6 +329,8 @@ public actor DeliveryEngine {
         }
         return recorded
     }
+
+    private static let payloadDecoder = JSONDecoder()
 
     /// The address a participant used before: `budi.santoso.7@mail.example.id` → `budi.santoso.7@old-mail.example.id`.
     static func staleAddress(_ address: String) -> String {

@@ -51,9 +51,7 @@ public struct DeliveryFlow: Sendable {
             )
         }
         if let email {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            queue(.email, (try? String(decoding: encoder.encode(email), as: UTF8.self)) ?? "{}")
+            queue(.email, (try? String(decoding: Self.payloadEncoder.encode(email), as: UTF8.self)) ?? "{}")
             ws.record("email_queued", "\(kind.rawValue) to \(email.to)")
         }
         if ws.webhookSubscribed {
@@ -62,17 +60,23 @@ public struct DeliveryFlow: Sendable {
         }
     }
 
+    /// Message payloads as stored: keys sorted, so a payload is the same in every run. Made once (it is used
+    /// inside the command that queues the delivery).
+    static let payloadEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }()
+
     /// Holds a text message back until `until` (a late OTP SMS): a delivery on the SMS channel.
     public func hold(_ ws: inout Workspace, sms: EmailMessage, send: Int, until: Date) {
         guard let charge = ws.charge else { return }
         var rng = entropy.generator(.delivery, charge.id, "sms", String(send))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
         ws.queue(
             Delivery(
                 id: "dlv_" + rng.string(20, from: Self.idAlphabet), eventID: "sms_\(charge.id)_\(send)", eventType: .chargePaid, chargeID: charge.id,
                 platformID: charge.platformID, participantID: charge.participantID, channel: .sms, nextAttemptAt: until,
-                payload: (try? String(decoding: encoder.encode(sms), as: UTF8.self)) ?? "{}", createdAt: ws.now
+                payload: (try? String(decoding: Self.payloadEncoder.encode(sms), as: UTF8.self)) ?? "{}", createdAt: ws.now
             )
         )
     }

@@ -57,9 +57,13 @@ public struct WebhookEvent: Codable, Sendable, Equatable {
     /// The exact bytes sent: keys sorted, no insignificant whitespace, so a body is the same on every attempt
     /// and in every replay.
     public var body: String {
+        // Strings and integers only: encoding cannot fail.
+        (try? String(decoding: Self.encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Strings and integers only: encoding cannot fail.
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
-    }
+        return encoder
+    }()
 }
