@@ -136,7 +136,7 @@ let package = Package(
             name: "prakerja-sim",
             dependencies: [
                 "PrakerjaCore", "PrakerjaSQLite", "PrakerjaPostgres", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaLoad",
-                "PrakerjaContract",
+                "PrakerjaContract", "PrakerjaHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),

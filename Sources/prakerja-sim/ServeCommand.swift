@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PrakerjaClient
 import PrakerjaCore
+import PrakerjaHTTP
 import PrakerjaPlatforms
 import PrakerjaSimulator
 import PrakerjaSQLite
@@ -148,7 +149,14 @@ struct ServeCommand: AsyncParsableCommand {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
 func makeLogger(label: String, level: Logger.Level) -> Logger {
-    var logger = Logger(label: label) { StreamLogHandler.standardOutput(label: $0) }
+    let wallClock = SystemTimeSource()
+    flushLogsAtExit
+    var logger = Logger(label: label) { BufferedLogHandler(label: $0, now: { wallClock.now() }) }
     logger.logLevel = level
     return logger
 }
+
+/// Registered once: what the request log still holds is written when the process exits.
+private let flushLogsAtExit: Void = {
+    atexit { BufferedLogHandler.standardOutput.flush() }
+}()
