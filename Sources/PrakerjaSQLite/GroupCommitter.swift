@@ -159,19 +159,19 @@ package final class GroupCommitter: Sendable {
                 let waiters = state.withLock { settle(&$0, through: last) }
                 for waiter in waiters { resume(waiter) }
             } catch {
-                let waiters = state.withLock { s -> [Waiter] in
-                    s.failed.append((first...last, error))
-                    return settle(&s, through: last)
-                }
-                for waiter in waiters { resume(waiter) }
+                state.withLock { $0.failed.append((first...last, error)) }
+                // The owner reloads its memory (and drops what was queued on the lost state) before anyone waiting
+                // on this batch hears of the failure, so a retry is decided on what the file holds.
                 onFailure.withLock { $0 }?(error)
+                let waiters = state.withLock { settle(&$0, through: last) }
+                for waiter in waiters { resume(waiter) }
             }
         }
     }
 
     /// Marks everything through `last` settled and returns the waiters it releases.
     private func settle(_ s: inout State, through last: UInt64) -> [Waiter] {
-        settledThrough.store(last, ordering: .releasing)
+        if last > settledThrough.load(ordering: .acquiring) { settledThrough.store(last, ordering: .releasing) }
         var released: [Waiter] = []
         s.waiters.removeAll { waiter in
             guard waiter.sequence <= last else { return false }

@@ -97,7 +97,14 @@ public struct SQLiteStore: GatewayStore {
             guard let core else { return }
             core.memory.withLock { memory in
                 core.committer.discardQueued(error)
-                if let reloaded = try? writer.read({ db in try GatewayMemory.load(db) }) { memory = reloaded }
+                // Never go on with memory ahead of the file: until the file can be read again, every command waits here.
+                while true {
+                    if let reloaded = try? writer.read({ db in try GatewayMemory.load(db) }) {
+                        memory = reloaded
+                        break
+                    }
+                    usleep(100_000)
+                }
             }
         }
     }
@@ -134,8 +141,12 @@ public struct SQLiteStore: GatewayStore {
 
     /// Runs `body` on memory under the store's lock; `body` returns its result and the change set that writes
     /// what it changed (nil: nothing changed), which is queued in the same critical section.
-    private func change<R: Sendable>(_ body: (inout GatewayMemory, () -> UInt64) throws -> (R, GroupCommitter.ChangeSet?)) throws -> (R, UInt64?) {
-        try core.memory.withLock { memory in
+    ///
+    /// Whatever the outcome — a change, no change, a refusal — it is returned (or thrown) only once everything
+    /// memory held when it was decided is committed: a refusal or a "nothing to do" decided on state still on its
+    /// way to the file must not be told before that state is there.
+    private func change<R: Sendable>(_ body: (inout GatewayMemory, () -> UInt64) throws -> (R, GroupCommitter.ChangeSet?)) async throws -> (R, UInt64?) {
+        let (decided, decidedAfter) = core.memory.withLock { memory -> (Result<(R, UInt64?), any Error>, UInt64) in
             let committer = core.committer
             var reserved: UInt64?
             // The number the change set will get: the next one, since enqueueing happens under this lock.
@@ -143,12 +154,18 @@ public struct SQLiteStore: GatewayStore {
                 if reserved == nil { reserved = committer.lastEnqueued + 1 }
                 return reserved!
             }
-            let (result, changes) = try body(&memory, next)
-            guard let changes else { return (result, nil) }
-            let sequence = committer.enqueue(changes)
-            assert(reserved == nil || reserved == sequence)
-            return (result, sequence)
+            do {
+                let (result, changes) = try body(&memory, next)
+                guard let changes else { return (.success((result, nil)), committer.lastEnqueued) }
+                let sequence = committer.enqueue(changes)
+                assert(reserved == nil || reserved == sequence)
+                return (.success((result, sequence)), sequence)
+            } catch {
+                return (.failure(error), committer.lastEnqueued)
+            }
         }
+        try await committed(decidedAfter)
+        return try decided.get()
     }
 
     /// Waits until change set `sequence` is in the file.
@@ -171,7 +188,7 @@ public struct SQLiteStore: GatewayStore {
     // MARK: Participants
 
     public func insertParticipants(count: Int, onlyIntoEmptyStore: Bool, _ make: @Sendable (ParticipantNumber) -> Participant) async throws -> [Participant] {
-        let (made, sequence) = try change { memory, next -> ([Participant], GroupCommitter.ChangeSet?) in
+        let (made, sequence) = try await change { memory, next -> ([Participant], GroupCommitter.ChangeSet?) in
             if onlyIntoEmptyStore, !memory.participants.isEmpty { return ([], nil) }
             let (last, epoch) = (memory.participantSequence, memory.epoch)
             let made = (0..<max(count, 0)).map { make(ParticipantNumber(ordinal: last + 1 + $0, epoch: epoch)) }
@@ -246,7 +263,7 @@ public struct SQLiteStore: GatewayStore {
     private func command<T: Sendable>(
         _ claim: IdempotencyClaim<T>?, now: Date, load: (GatewayMemory) throws -> Workspace, _ body: @Sendable (inout Workspace) throws -> T
     ) async throws -> Idempotent<T> {
-        let (decision, sequence) = try change { memory, next -> (CommandDecision<T>, GroupCommitter.ChangeSet?) in
+        let (decision, sequence) = try await change { memory, next -> (CommandDecision<T>, GroupCommitter.ChangeSet?) in
             if let claim, let seen = memory.keys[GatewayMemory.key(claim.platformID, claim.key)] {
                 guard seen.value == claim.fingerprint else { throw GatewayError(.idempotencyKeyReused) }
                 return (.replay(after: seen.sequence), nil)
@@ -318,7 +335,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func withVoucher<T: Sendable>(_ key: VoucherKey, now: Date, _ body: @Sendable (inout Workspace?) throws -> T) async throws -> T {
-        let (result, sequence) = try change { memory, next -> (T, GroupCommitter.ChangeSet?) in
+        let (result, sequence) = try await change { memory, next -> (T, GroupCommitter.ChangeSet?) in
             let original = memory.workspace(voucher: key, now: now)
             var ws = original
             let result = try body(&ws)
@@ -502,7 +519,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func recordAttempt(_ delivery: Delivery, _ attempt: DeliveryAttempt, outbox: [OutboxMessage], events: [ChargeEvent]) async throws -> Bool {
-        let (recorded, sequence) = try change { memory, next -> (Bool, GroupCommitter.ChangeSet?) in
+        let (recorded, sequence) = try await change { memory, next -> (Bool, GroupCommitter.ChangeSet?) in
             // Recorded only if nobody recorded this attempt number first.
             guard let known = memory.schedule.delivery(delivery.id)?.value, known.status == .pending, known.attempts == delivery.attempts - 1 else {
                 return (false, nil)
@@ -554,7 +571,7 @@ public struct SQLiteStore: GatewayStore {
                 arguments: [createdIn.lowerBound.millisecondsSince1970, createdIn.upperBound.millisecondsSince1970, platformID]
             ).map(Rows.delivery)
         }
-        let (chosen, sequence) = try change { memory, next -> ([Delivery], GroupCommitter.ChangeSet?) in
+        let (chosen, sequence) = try await change { memory, next -> ([Delivery], GroupCommitter.ChangeSet?) in
             var chosen = candidates.map { memory.delivery($0.id)?.value ?? $0 }.filter { statuses.contains($0.status) }
             guard !chosen.isEmpty else { return ([], nil) }
             let sequence = next()
@@ -591,6 +608,15 @@ public struct SQLiteStore: GatewayStore {
         }
     }
 
+    /// Attempt `number` of a delivery may be made only while memory still has the delivery pending at the attempt
+    /// before it: a worker holding an older copy (read before the last attempt was recorded) makes none.
+    public func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool {
+        core.memory.withLock { memory in
+            guard let known = memory.schedule.delivery(deliveryID)?.value else { return false }
+            return known.status == .pending && known.attempts == number - 1
+        }
+    }
+
     // MARK: Webhook endpoints
 
     public func webhookEndpoints() async throws -> [WebhookEndpoint] {
@@ -600,7 +626,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func setWebhookEndpoint(platformID: String, url: String?, now: Date) async throws -> WebhookEndpoint? {
-        let (endpoint, sequence) = try change { memory, next -> (WebhookEndpoint?, GroupCommitter.ChangeSet?) in
+        let (endpoint, sequence) = try await change { memory, next -> (WebhookEndpoint?, GroupCommitter.ChangeSet?) in
             guard let url else {
                 guard memory.endpoints.removeValue(forKey: platformID) != nil else { return (nil, nil) }
                 return (nil, { db in try db.execute(sql: "DELETE FROM webhook_endpoints WHERE platform_id = ?", arguments: [platformID]) })
@@ -619,7 +645,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func disableWebhookEndpoint(platformID: String, now: Date) async throws {
-        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
             guard var endpoint = memory.endpoints[platformID]?.value else { return ((), nil) }
             endpoint.enabled = false
             endpoint.updatedAt = now
@@ -649,7 +675,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func saveClockOffset(_ offset: TimeInterval) async throws {
-        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
             memory.clockOffset = Versioned(value: offset, sequence: next())
             return ((), { db in
                 try db.execute(sql: "INSERT OR REPLACE INTO sim_state (key, value) VALUES ('clock_offset', ?)", arguments: [offset])
@@ -659,7 +685,7 @@ public struct SQLiteStore: GatewayStore {
     }
 
     public func reset() async throws {
-        let (_, sequence) = try change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
             let epoch = memory.epoch + 1
             let (endpoints, nextRank) = (memory.endpoints, memory.schedule.nextRank)
             memory = GatewayMemory()

@@ -59,7 +59,14 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             guard let core else { return }
             core.memory.withLock { memory in
                 core.committer.discardQueued(error)
-                if let reloaded = try? writer.read({ db in try Self.load(db) }) { memory = reloaded }
+                // Never go on with memory ahead of the file: until the file can be read again, every command waits here.
+                while true {
+                    if let reloaded = try? writer.read({ db in try Self.load(db) }) {
+                        memory = reloaded
+                        break
+                    }
+                    usleep(100_000)
+                }
             }
         }
     }
@@ -84,12 +91,21 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     /// Runs `body` on memory under the lock; the change set it returns is queued in the same critical section.
-    private func change<R: Sendable>(_ body: (inout Memory, UInt64) throws -> (R, GroupCommitter.ChangeSet?)) throws -> (R, UInt64?) {
-        try core.memory.withLock { memory in
-            let (result, changes) = try body(&memory, core.committer.lastEnqueued + 1)
-            guard let changes else { return (result, nil) }
-            return (result, core.committer.enqueue(changes))
+    /// Whatever the outcome, it is returned (or thrown) only once everything memory held when it was decided is
+    /// committed.
+    private func change<R: Sendable>(_ body: (inout Memory, UInt64) throws -> (R, GroupCommitter.ChangeSet?)) async throws -> (R, UInt64?) {
+        let (decided, decidedAfter) = core.memory.withLock { memory -> (Result<(R, UInt64?), any Error>, UInt64) in
+            do {
+                let (result, changes) = try body(&memory, core.committer.lastEnqueued + 1)
+                guard let changes else { return (.success((result, nil)), core.committer.lastEnqueued) }
+                let sequence = core.committer.enqueue(changes)
+                return (.success((result, sequence)), sequence)
+            } catch {
+                return (.failure(error), core.committer.lastEnqueued)
+            }
         }
+        try await committed(decidedAfter)
+        return try decided.get()
     }
 
     private func committed(_ sequence: UInt64?) async throws {
@@ -110,7 +126,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     /// Binds this file to the gateway database `instance` (the first time), or refuses it if it was made
     /// for another one: its accounts are bound to that gateway's cards, which a new gateway hands out again.
     public func pair(gatewayInstance instance: String, storePath: String) async throws {
-        let (_, sequence) = try change { memory, sequence -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { memory, sequence -> (Void, GroupCommitter.ChangeSet?) in
             if let paired = memory.gatewayInstance {
                 guard paired == instance else { throw StorefrontPairingMismatch(path: storePath) }
                 return ((), nil)
@@ -185,7 +201,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     public func bind(platformID: String, username: String, cardNumber: String, now: Date, makeID: @Sendable (Int64) -> String) async throws
         -> StorefrontAccount
     {
-        let (account, sequence) = try change { m, sequence -> (StorefrontAccount, GroupCommitter.ChangeSet?) in
+        let (account, sequence) = try await change { m, sequence -> (StorefrontAccount, GroupCommitter.ChangeSet?) in
             if let id = m.accountByUsername[Memory.key(platformID, username)], let existing = m.accounts[Memory.key(platformID, id)] {
                 guard existing.value.cardNumber == cardNumber else { throw BuyerError(.accountBoundToOtherCard) }
                 return (existing.value, nil)
@@ -213,7 +229,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     public func createOrder(_ draft: StorefrontOrder, makeID: @Sendable (Int64) -> String) async throws -> StorefrontOrder {
-        let (order, sequence) = try change { m, sequence -> (StorefrontOrder, GroupCommitter.ChangeSet?) in
+        let (order, sequence) = try await change { m, sequence -> (StorefrontOrder, GroupCommitter.ChangeSet?) in
             var order = draft
             let seq = m.nextOrder
             m.nextOrder += 1
@@ -240,7 +256,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     public func save(_ order: StorefrontOrder) async throws {
-        let (_, sequence) = try change { m, sequence -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { m, sequence -> (Void, GroupCommitter.ChangeSet?) in
             let key = Memory.key(order.platformID, order.id)
             guard let known = m.orders[key]?.value else { return ((), nil) }
             let merged = Self.merge(order, into: known)
@@ -281,7 +297,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     public func noteWebhook(platformID: String, webhookID: String, now: Date) async throws -> Bool {
-        let (fresh, sequence) = try change { m, _ -> (Bool, GroupCommitter.ChangeSet?) in
+        let (fresh, sequence) = try await change { m, _ -> (Bool, GroupCommitter.ChangeSet?) in
             guard m.webhooks.insert(Memory.key(platformID, webhookID)).inserted else { return (false, nil) }
             return (true, { db in
                 try db.cachedStatement(sql: "INSERT OR IGNORE INTO webhook_receipts (platform_id, webhook_id, received_at) VALUES (?, ?, ?)")
