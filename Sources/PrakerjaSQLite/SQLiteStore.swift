@@ -26,20 +26,7 @@ public struct SQLiteStore: GatewayStore {
 
     let writer: any DatabaseWriter
     private let commitCounter = CommitCounter()
-    private let core: Core
-
-    /// What the copies of one store share: memory, its lock, the writer, the file's ownership.
-    private final class Core: Sendable {
-        let memory: Mutex<GatewayMemory>
-        let committer: GroupCommitter
-        let ownership: FileOwnership?
-
-        init(memory: GatewayMemory, committer: GroupCommitter, ownership: FileOwnership?) {
-            self.memory = Mutex(memory)
-            self.committer = committer
-            self.ownership = ownership
-        }
-    }
+    private let core: CommittedMemory<GatewayMemory>
 
     /// Write transactions committed since this store was opened (one per batch of commands).
     public var commits: Int { commitCounter.value }
@@ -88,25 +75,7 @@ public struct SQLiteStore: GatewayStore {
         try writer.write { db in try db.execute(sql: "DELETE FROM idempotency WHERE state = 'pending'") }
         let counter = commitCounter
         try writer.writeWithoutTransaction { db in db.add(transactionObserver: counter, extent: .databaseLifetime) }
-        let memory = try writer.read { db in try GatewayMemory.load(db) }
-        let core = Core(memory: memory, committer: GroupCommitter(writer: writer), ownership: ownership)
-        self.core = core
-        // A batch that did not commit leaves memory ahead of the file: everything queued behind it is dropped and
-        // memory is loaded again from the file (its waiters were told STORE_UNAVAILABLE).
-        core.committer.setFailureHandler { [weak core, writer] error in
-            guard let core else { return }
-            core.memory.withLock { memory in
-                core.committer.discardQueued(error)
-                // Never go on with memory ahead of the file: until the file can be read again, every command waits here.
-                while true {
-                    if let reloaded = try? writer.read({ db in try GatewayMemory.load(db) }) {
-                        memory = reloaded
-                        break
-                    }
-                    usleep(100_000)
-                }
-            }
-        }
+        core = try CommittedMemory(writer: writer, ownership: ownership, unavailable: "the gateway's database") { db in try GatewayMemory.load(db) }
     }
 
     /// The writer connection's `synchronous` level: 1 = NORMAL, 2 = FULL.
@@ -139,51 +108,13 @@ public struct SQLiteStore: GatewayStore {
 
     // MARK: Memory and the writer
 
-    /// Runs `body` on memory under the store's lock; `body` returns its result and the change set that writes
-    /// what it changed (nil: nothing changed), which is queued in the same critical section.
-    ///
-    /// Whatever the outcome — a change, no change, a refusal — it is returned (or thrown) only once everything
-    /// memory held when it was decided is committed: a refusal or a "nothing to do" decided on state still on its
-    /// way to the file must not be told before that state is there.
     private func change<R: Sendable>(_ body: (inout GatewayMemory, () -> UInt64) throws -> (R, GroupCommitter.ChangeSet?)) async throws -> (R, UInt64?) {
-        let (decided, decidedAfter) = core.memory.withLock { memory -> (Result<(R, UInt64?), any Error>, UInt64) in
-            let committer = core.committer
-            var reserved: UInt64?
-            // The number the change set will get: the next one, since enqueueing happens under this lock.
-            let next = { () -> UInt64 in
-                if reserved == nil { reserved = committer.lastEnqueued + 1 }
-                return reserved!
-            }
-            do {
-                let (result, changes) = try body(&memory, next)
-                guard let changes else { return (.success((result, nil)), committer.lastEnqueued) }
-                let sequence = committer.enqueue(changes)
-                assert(reserved == nil || reserved == sequence)
-                return (.success((result, sequence)), sequence)
-            } catch {
-                return (.failure(error), committer.lastEnqueued)
-            }
-        }
-        try await committed(decidedAfter)
-        return try decided.get()
+        try await core.change(body)
     }
 
-    /// Waits until change set `sequence` is in the file.
-    private func committed(_ sequence: UInt64?) async throws {
-        guard let sequence else { return }
-        do {
-            try await core.committer.committed(sequence)
-        } catch {
-            throw GatewayError(.storeUnavailable, "the gateway's database did not take the write: \(error)")
-        }
-    }
+    private func committed(_ sequence: UInt64?) async throws { try await core.committed(sequence) }
 
-    /// A value read from memory, once the change that made it is committed.
-    private func read<V: Sendable>(_ pick: (GatewayMemory) -> Versioned<V>?) async throws -> V? {
-        guard let found = core.memory.withLock({ pick($0) }) else { return nil }
-        try await committed(found.sequence)
-        return found.value
-    }
+    private func read<V: Sendable>(_ pick: (GatewayMemory) -> Versioned<V>?) async throws -> V? { try await core.read(pick) }
 
     // MARK: Participants
 
@@ -484,7 +415,7 @@ public struct SQLiteStore: GatewayStore {
 
     public func dueDeliveries(until: Date, limit: Int) async throws -> [Delivery] {
         // From memory's schedule; a delivery whose payment is not committed yet is not attempted before it is.
-        let due = core.memory.withLock { $0.schedule.due(until: until, limit: limit) }
+        let due = core.peek { $0.schedule.due(until: until, limit: limit) }
         try await committed(due.map(\.sequence).max())
         return due.map(\.value)
     }
@@ -611,7 +542,7 @@ public struct SQLiteStore: GatewayStore {
     /// Attempt `number` of a delivery may be made only while memory still has the delivery pending at the attempt
     /// before it: a worker holding an older copy (read before the last attempt was recorded) makes none.
     public func claimAttempt(deliveryID: String, number: Int, now: Date, until: Date) async throws -> Bool {
-        core.memory.withLock { memory in
+        core.peek { memory in
             guard let known = memory.schedule.delivery(deliveryID)?.value else { return false }
             return known.status == .pending && known.attempts == number - 1
         }
@@ -620,7 +551,7 @@ public struct SQLiteStore: GatewayStore {
     // MARK: Webhook endpoints
 
     public func webhookEndpoints() async throws -> [WebhookEndpoint] {
-        let found = core.memory.withLock { $0.endpoints.values.sorted { $0.value.platformID < $1.value.platformID } }
+        let found = core.peek { $0.endpoints.values.sorted { $0.value.platformID < $1.value.platformID } }
         try await committed(found.map(\.sequence).max())
         return found.map(\.value)
     }

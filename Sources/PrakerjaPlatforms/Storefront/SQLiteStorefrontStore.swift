@@ -13,7 +13,7 @@ import Synchronization
 /// returns only once its change is committed. A save that changes nothing writes nothing.
 public struct SQLiteStorefrontStore: StorefrontStore {
     let writer: any DatabaseWriter
-    private let core: Core
+    private let core: CommittedMemory<Memory>
 
     private struct Memory: Sendable {
         /// `platform \u{1F} id`, `platform \u{1F} username`, `platform \u{1F} card` → account.
@@ -30,18 +30,6 @@ public struct SQLiteStorefrontStore: StorefrontStore {
         static func key(_ a: String, _ b: String) -> String { a + "\u{1F}" + b }
     }
 
-    private final class Core: Sendable {
-        let memory: Mutex<Memory>
-        let committer: GroupCommitter
-        let ownership: FileOwnership?
-
-        init(memory: Memory, committer: GroupCommitter, ownership: FileOwnership?) {
-            self.memory = Mutex(memory)
-            self.committer = committer
-            self.ownership = ownership
-        }
-    }
-
     public init(path: String) throws {
         let ownership = try FileOwnership(databasePath: path)
         var config = Configuration()
@@ -52,23 +40,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     private init(writer: any DatabaseWriter, ownership: FileOwnership?) throws {
         self.writer = writer
         try Self.migrator.migrate(writer)
-        let memory = try writer.read { db in try Self.load(db) }
-        let core = Core(memory: memory, committer: GroupCommitter(writer: writer), ownership: ownership)
-        self.core = core
-        core.committer.setFailureHandler { [weak core, writer] error in
-            guard let core else { return }
-            core.memory.withLock { memory in
-                core.committer.discardQueued(error)
-                // Never go on with memory ahead of the file: until the file can be read again, every command waits here.
-                while true {
-                    if let reloaded = try? writer.read({ db in try Self.load(db) }) {
-                        memory = reloaded
-                        break
-                    }
-                    usleep(100_000)
-                }
-            }
-        }
+        core = try CommittedMemory(writer: writer, ownership: ownership, unavailable: "the storefronts' database") { db in try Self.load(db) }
     }
 
     private static func load(_ db: Database) throws -> Memory {
@@ -90,43 +62,18 @@ public struct SQLiteStorefrontStore: StorefrontStore {
         return m
     }
 
-    /// Runs `body` on memory under the lock; the change set it returns is queued in the same critical section.
-    /// Whatever the outcome, it is returned (or thrown) only once everything memory held when it was decided is
-    /// committed.
-    private func change<R: Sendable>(_ body: (inout Memory, UInt64) throws -> (R, GroupCommitter.ChangeSet?)) async throws -> (R, UInt64?) {
-        let (decided, decidedAfter) = core.memory.withLock { memory -> (Result<(R, UInt64?), any Error>, UInt64) in
-            do {
-                let (result, changes) = try body(&memory, core.committer.lastEnqueued + 1)
-                guard let changes else { return (.success((result, nil)), core.committer.lastEnqueued) }
-                let sequence = core.committer.enqueue(changes)
-                return (.success((result, sequence)), sequence)
-            } catch {
-                return (.failure(error), core.committer.lastEnqueued)
-            }
-        }
-        try await committed(decidedAfter)
-        return try decided.get()
+    private func change<R: Sendable>(_ body: (inout Memory, () -> UInt64) throws -> (R, GroupCommitter.ChangeSet?)) async throws -> (R, UInt64?) {
+        try await core.change(body)
     }
 
-    private func committed(_ sequence: UInt64?) async throws {
-        guard let sequence else { return }
-        do {
-            try await core.committer.committed(sequence)
-        } catch {
-            throw GatewayError(.storeUnavailable, "the storefronts' database did not take the write: \(error)")
-        }
-    }
+    private func committed(_ sequence: UInt64?) async throws { try await core.committed(sequence) }
 
-    private func read<V: Sendable>(_ pick: (Memory) -> Versioned<V>?) async throws -> V? {
-        guard let found = core.memory.withLock({ pick($0) }) else { return nil }
-        try await committed(found.sequence)
-        return found.value
-    }
+    private func read<V: Sendable>(_ pick: (Memory) -> Versioned<V>?) async throws -> V? { try await core.read(pick) }
 
     /// Binds this file to the gateway database `instance` (the first time), or refuses it if it was made
     /// for another one: its accounts are bound to that gateway's cards, which a new gateway hands out again.
     public func pair(gatewayInstance instance: String, storePath: String) async throws {
-        let (_, sequence) = try await change { memory, sequence -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { memory, next -> (Void, GroupCommitter.ChangeSet?) in
             if let paired = memory.gatewayInstance {
                 guard paired == instance else { throw StorefrontPairingMismatch(path: storePath) }
                 return ((), nil)
@@ -201,7 +148,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     public func bind(platformID: String, username: String, cardNumber: String, now: Date, makeID: @Sendable (Int64) -> String) async throws
         -> StorefrontAccount
     {
-        let (account, sequence) = try await change { m, sequence -> (StorefrontAccount, GroupCommitter.ChangeSet?) in
+        let (account, sequence) = try await change { m, next -> (StorefrontAccount, GroupCommitter.ChangeSet?) in
             if let id = m.accountByUsername[Memory.key(platformID, username)], let existing = m.accounts[Memory.key(platformID, id)] {
                 guard existing.value.cardNumber == cardNumber else { throw BuyerError(.accountBoundToOtherCard) }
                 return (existing.value, nil)
@@ -210,7 +157,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             let seq = m.nextAccount
             m.nextAccount += 1
             let account = StorefrontAccount(platformID: platformID, id: makeID(seq), username: username, cardNumber: cardNumber, createdAt: now)
-            m.accounts[Memory.key(platformID, account.id)] = Versioned(value: account, sequence: sequence)
+            m.accounts[Memory.key(platformID, account.id)] = Versioned(value: account, sequence: next())
             m.accountByUsername[Memory.key(platformID, username)] = account.id
             m.accountByCard[Memory.key(platformID, cardNumber)] = account.id
             return (account, { db in
@@ -218,8 +165,6 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                     .execute(arguments: [seq, platformID, account.id, username, cardNumber, now.millisecondsSince1970])
             })
         }
-        // An existing account may still be in a batch on its way to the file.
-        if sequence == nil { return try await read { $0.accounts[Memory.key(platformID, account.id)] } ?? account }
         try await committed(sequence)
         return account
     }
@@ -229,12 +174,12 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     public func createOrder(_ draft: StorefrontOrder, makeID: @Sendable (Int64) -> String) async throws -> StorefrontOrder {
-        let (order, sequence) = try await change { m, sequence -> (StorefrontOrder, GroupCommitter.ChangeSet?) in
+        let (order, sequence) = try await change { m, next -> (StorefrontOrder, GroupCommitter.ChangeSet?) in
             var order = draft
             let seq = m.nextOrder
             m.nextOrder += 1
             order.id = makeID(seq)
-            m.orders[Memory.key(order.platformID, order.id)] = Versioned(value: order, sequence: sequence)
+            m.orders[Memory.key(order.platformID, order.id)] = Versioned(value: order, sequence: next())
             return (order, { [order] db in
                 try db.cachedStatement(
                     sql: """
@@ -256,7 +201,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
     }
 
     public func save(_ order: StorefrontOrder) async throws {
-        let (_, sequence) = try await change { m, sequence -> (Void, GroupCommitter.ChangeSet?) in
+        let (_, sequence) = try await change { m, next -> (Void, GroupCommitter.ChangeSet?) in
             let key = Memory.key(order.platformID, order.id)
             guard let known = m.orders[key]?.value else { return ((), nil) }
             let merged = Self.merge(order, into: known)
@@ -264,7 +209,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
             var unstamped = merged
             unstamped.updatedAt = known.updatedAt
             guard unstamped != known else { return ((), nil) }
-            m.orders[key] = Versioned(value: merged, sequence: sequence)
+            m.orders[key] = Versioned(value: merged, sequence: next())
             return ((), { db in
                 try db.cachedStatement(
                     sql: """
@@ -304,8 +249,7 @@ public struct SQLiteStorefrontStore: StorefrontStore {
                     .execute(arguments: [platformID, webhookID, now.millisecondsSince1970])
             })
         }
-        // A repeat is answered as seen only once the first receipt is in the file.
-        if sequence == nil { try await committed(core.committer.lastEnqueued) }
+        // A repeat is answered as seen only once the first receipt is in the file (``change`` waits for it).
         try await committed(sequence)
         return fresh
     }
