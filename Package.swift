@@ -102,7 +102,7 @@ let package = Package(
         .target(
             name: "PrakerjaSimulator",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaPlatforms", "PrakerjaClient",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaPlatforms", "PrakerjaClient", "PrakerjaHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -173,7 +173,7 @@ let package = Package(
         .testTarget(
             name: "PrakerjaServerTests",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaTesting",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaServer", "PrakerjaTesting", "PrakerjaHTTP",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -195,9 +195,20 @@ let package = Package(
         .testTarget(
             name: "PrakerjaPlatformTests",
             dependencies: [
-                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting",
+                "PrakerjaCore", "PrakerjaSQLite", "PrakerjaClient", "PrakerjaPlatforms", "PrakerjaSimulator", "PrakerjaTesting", "PrakerjaHTTP",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "PrakerjaClientTests",
+            dependencies: [
+                "PrakerjaClient",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),

@@ -18,7 +18,7 @@ public struct GatewayClient: Sendable {
         set { endpoint.timeout = newValue }
     }
 
-    public init(http: HTTPClient, baseURL: String, wallClock: any TimeSource = SystemTimeSource()) {
+    public init(http: any HTTPTransport, baseURL: String, wallClock: any TimeSource = SystemTimeSource()) {
         self.endpoint = HTTPEndpoint(http: http, baseURL: baseURL)
         self.wallClock = wallClock
     }

@@ -1,9 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// One HTTP service at one base URL, called through a shared, pooled `HTTPClient`: the plain request →
+/// One HTTP service at one base URL, called through a shared, pooled ``HTTPTransport``: the plain request →
 /// response hop that the gateway client and every platform adapter build on.
 public struct HTTPEndpoint: Sendable {
     public struct Response: Sendable {
@@ -20,12 +19,15 @@ public struct HTTPEndpoint: Sendable {
         public func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
     }
 
-    public let http: HTTPClient
+    /// The largest response body read (a larger one fails the request).
+    public static let maximumBody = 16 * 1024 * 1024
+
+    public let http: any HTTPTransport
     public let baseURL: String
     /// Bounds each request, connection attempts included.
     public var timeout: TimeAmount = .seconds(30)
 
-    public init(http: HTTPClient, baseURL: String) {
+    public init(http: any HTTPTransport, baseURL: String) {
         self.http = http
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
     }
@@ -40,15 +42,8 @@ public struct HTTPEndpoint: Sendable {
     public func send(
         _ method: HTTPMethod, _ target: String, body: [UInt8]? = nil, headers: [(String, String)] = [], contentType: String = "application/json"
     ) async throws -> Response {
-        var request = HTTPClientRequest(url: baseURL + target)
-        request.method = method
-        for (k, v) in headers { request.headers.add(name: k, value: v) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let response = try await http.execute(request, timeout: timeout)
-        let buffer = try await response.body.collect(upTo: 16 * 1024 * 1024)
-        return Response(status: Int(response.status.code), body: Array(buffer.readableBytesView), headers: response.headers.map { ($0.name, $0.value) })
+        var headers = headers
+        if body != nil { headers.append(("Content-Type", contentType)) }
+        return try await http.send(method, url: baseURL + target, headers: headers, body: body, timeout: timeout)
     }
 }

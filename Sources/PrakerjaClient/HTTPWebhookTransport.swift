@@ -4,23 +4,18 @@ import NIOCore
 import NIOHTTP1
 import PrakerjaCore
 
-/// Webhooks over HTTP: one POST per attempt through a shared, pooled `HTTPClient`.
+/// Webhooks over HTTP: one POST per attempt through a shared, pooled ``HTTPTransport``.
 public struct HTTPWebhookTransport: WebhookTransport {
-    let http: HTTPClient
+    let http: any HTTPTransport
 
-    public init(http: HTTPClient) { self.http = http }
+    public init(http: any HTTPTransport) { self.http = http }
 
     public func post(url: String, headers: [(String, String)], body: [UInt8], timeout: Duration) async -> WebhookResponse {
         let started = ContinuousClock.now
-        var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await http.execute(request, timeout: .nanoseconds(Int64(timeout.microseconds) * 1000))
             // The body is read (and dropped) so the connection can be reused; a receiver's answer is its status.
-            _ = try? await response.body.collect(upTo: 1 << 20)
-            return .answered(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, latency: ContinuousClock.now - started)
+            let response = try await http.send(.POST, url: url, headers: headers, body: body, timeout: .nanoseconds(Int64(timeout.microseconds) * 1000))
+            return .answered(status: response.status, headers: response.headers, latency: ContinuousClock.now - started)
         } catch {
             return .unreachable(reason: Self.describe(error), latency: ContinuousClock.now - started)
         }
@@ -28,6 +23,14 @@ public struct HTTPWebhookTransport: WebhookTransport {
 
     /// `connection refused`, `timed out`, `connection reset`, or the error's own words.
     static func describe(_ error: any Error) -> String {
+        if let error = error as? LeanHTTPClient.Failure {
+            switch error {
+            case .timedOut: return "timed out"
+            case .connectionRefused: return "connection refused"
+            case .connectionReset: return "connection reset"
+            case .responseTooLarge, .shutDown: return error.description
+            }
+        }
         if let error = error as? HTTPClientError {
             if error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout { return "timed out" }
             if error == .remoteConnectionClosed { return "connection reset" }

@@ -22,7 +22,7 @@ import PrakerjaSimulator
 /// Answer fields that differ between the two runs (ids, codes, times) are matched by type; the rest
 /// (statuses, error codes, prices, the catalog) exactly.
 extension PactExport {
-    public static func adapterToStorefront(http: HTTPClient, gatewayURL: String, targets: [ContractTarget]) async throws -> [(file: String, json: Data)] {
+    public static func adapterToStorefront(http: any HTTPTransport, gatewayURL: String, targets: [ContractTarget]) async throws -> [(file: String, json: Data)] {
         var files: [(file: String, json: Data)] = []
         for target in targets {
             var list: [[String: Any]] = []
@@ -42,7 +42,7 @@ extension PactExport {
     }
 
     /// The interactions of one spec: one per request its operation makes.
-    static func record(_ spec: StorefrontPactStates.Interaction, target: ContractTarget, http: HTTPClient, gatewayURL: String) async throws -> [[String: Any]] {
+    static func record(_ spec: StorefrontPactStates.Interaction, target: ContractTarget, http: any HTTPTransport, gatewayURL: String) async throws -> [[String: Any]] {
         let gateway = GatewayClient(http: http, baseURL: gatewayURL)
         let storefront = HTTPEndpoint(http: http, baseURL: target.baseURL)
         func state(_ request: String) async throws -> [String: String] {

@@ -25,7 +25,7 @@ public struct ContractTarget: Sendable {
 /// Scenarios run in parallel (`concurrency` at a time), each with its own participants and accounts;
 /// the ones that move business time run afterwards, one at a time.
 public struct ContractRunner: Sendable {
-    public let http: HTTPClient
+    public let http: any HTTPTransport
     public let catalog: Catalog
     public let gateway: GatewayClient
     public var concurrency: Int
@@ -36,7 +36,7 @@ public struct ContractRunner: Sendable {
     /// Hears every request the adapters make and its answer, with the platform's id.
     public var observer: (@Sendable (String, AdapterTransport.Exchange) -> Void)?
 
-    public init(http: HTTPClient, catalog: Catalog, gatewayURL: String, concurrency: Int = 8, wallClock: any TimeSource = SystemTimeSource()) {
+    public init(http: any HTTPTransport, catalog: Catalog, gatewayURL: String, concurrency: Int = 8, wallClock: any TimeSource = SystemTimeSource()) {
         self.http = http
         self.catalog = catalog
         self.gateway = GatewayClient(http: http, baseURL: gatewayURL, wallClock: wallClock)

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import PrakerjaClient
 import PrakerjaCore
 import PrakerjaHTTP
 import PrakerjaPlatforms
@@ -394,7 +395,7 @@ extension Array where Element: Hashable {
 extension StorefrontDocument {
     /// Every storefront's document, from a full contract run (2021 rules) against the built-in storefronts in
     /// an in-process gateway, by platform id.
-    public static func generateAll(catalog: Catalog, scenarios: [ContractScenario], http: HTTPClient, logger: Logger) async throws -> [(platformID: String, yaml: String)] {
+    public static func generateAll(catalog: Catalog, scenarios: [ContractScenario], http: any HTTPTransport, logger: Logger) async throws -> [(platformID: String, yaml: String)] {
         let documents = Mutex<[String: StorefrontDocument]>(
             Dictionary(uniqueKeysWithValues: PlatformRegistry.dialects.compactMap { d in catalog.platform(d.platformID).map { (d.platformID, StorefrontDocument(platform: $0, dialect: d)) } })
         )

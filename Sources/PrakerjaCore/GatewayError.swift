@@ -71,6 +71,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
         case simulatedCrash = "SIMULATED_CRASH"
         case storeUnavailable = "STORE_UNAVAILABLE"
         case storefrontFailed = "STOREFRONT_FAILED"
+        case overloaded = "OVERLOADED"
 
         public var status: Int {
             switch self {
@@ -81,7 +82,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .missingCredentials, .unknownPlatform, .invalidSignature, .staleTimestamp, .replayedRequest: 401
             case .idempotencyKeyInUse, .duplicateOrder, .chargeAlreadyPaid, .duplicateParticipant: 409
             case .otpResendTooSoon, .otpDailyLimit: 429
-            case .simulatedCrash, .storeUnavailable: 503
+            case .simulatedCrash, .storeUnavailable, .overloaded: 503
             case .storefrontFailed: 502
             case .idempotencyKeyReused, .participantRevoked, .firstPurchaseDeadlinePassed, .nextPurchaseDeadlinePassed,
                 .videosNotWatched, .previousTrainingUnfinished, .insufficientBalance, .courseNotSoldOnPlatform,
@@ -139,6 +140,7 @@ public struct GatewayError: Error, Sendable, Equatable, CustomStringConvertible 
             case .clockCannotRewind: "Virtual time only moves forward."
             case .simulatedCrash: "The gateway stopped after the debit and before the voucher (injected fault); reconciliation will repair the charge."
             case .storeUnavailable: "The gateway's database cannot be reached. Retry later, with the same Idempotency-Key for a payment."
+            case .overloaded: "The gateway is working on as many requests as it takes at once; retry after the Retry-After delay (with the same Idempotency-Key for a payment)."
             case .storefrontFailed: "A storefront this simulator runs failed while setting up a provider state."
             }
         }

@@ -1,18 +1,18 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
+import PrakerjaClient
 
 /// One plain HTTP GET per flow, with the same engine: to load one API, and to calibrate the generator
 /// against `wrk`.
 public struct URLLoad: Sendable {
     public static let steps = ["request", "flow"]
 
-    public let http: HTTPClient
+    public let http: any HTTPTransport
     public let url: String
     public let recorder: LatencyRecorder
     public var timeout: TimeAmount = .seconds(30)
 
-    public init(http: HTTPClient, url: String, recorder: LatencyRecorder) {
+    public init(http: any HTTPTransport, url: String, recorder: LatencyRecorder) {
         self.http = http
         self.url = url
         self.recorder = recorder
@@ -23,9 +23,8 @@ public struct URLLoad: Sendable {
         let clock = ContinuousClock()
         var failure: String?
         do {
-            let response = try await http.execute(HTTPClientRequest(url: url), timeout: timeout)
-            for try await _ in response.body {}
-            if !(200..<400).contains(response.status.code) { failure = "http_\(response.status.code)" }
+            let response = try await http.send(.GET, url: url, headers: [], body: nil, timeout: timeout)
+            if !(200..<400).contains(response.status) { failure = "http_\(response.status)" }
         } catch {
             failure = "transport"
         }

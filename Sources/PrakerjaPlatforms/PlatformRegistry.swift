@@ -22,7 +22,7 @@ public enum PlatformRegistry {
     /// An adapter for `platformID` talking to the storefront at `baseURL`. Credentials default to the ones
     /// the built-in storefront derives from the catalog.
     public static func adapter(
-        _ platformID: String, http: HTTPClient, baseURL: String, catalog: Catalog, credentials: StorefrontCredentials? = nil,
+        _ platformID: String, http: any HTTPTransport, baseURL: String, catalog: Catalog, credentials: StorefrontCredentials? = nil,
         wallClock: any TimeSource = SystemTimeSource(), timeout: TimeAmount = .seconds(30),
         observer: (@Sendable (AdapterTransport.Exchange) -> Void)? = nil, capture: RequestCapture? = nil
     ) throws(BuyerError) -> any PlatformAdapter {

@@ -16,6 +16,7 @@ package final class CommittedMemory<Memory: Sendable>: Sendable {
     package let committer: GroupCommitter
     private let ownership: FileOwnership?
     private let unavailable: String
+    private let checkpointer: WALCheckpointer?
 
     /// Loads memory from the file with `load`; `unavailable` names the database in a failed commit's message.
     package init(writer: any DatabaseWriter, ownership: FileOwnership?, unavailable: String, load: @escaping @Sendable (Database) throws -> Memory) throws {
@@ -23,6 +24,7 @@ package final class CommittedMemory<Memory: Sendable>: Sendable {
         self.committer = GroupCommitter(writer: writer)
         self.ownership = ownership
         self.unavailable = unavailable
+        self.checkpointer = try (writer as? DatabasePool).map { try WALCheckpointer(pool: $0) }
         committer.setFailureHandler { [weak self, writer] error in
             guard let self else { return }
             self.memory.withLock { memory in

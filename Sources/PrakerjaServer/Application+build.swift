@@ -8,11 +8,19 @@ import PrakerjaHTTP
 /// OpenAPI document and health check, behind the error and request-log middleware.
 public func buildRouter<Context: RequestContext>(
     gateway: Gateway, wallClock: any TimeSource, logger: Logger, storefronts: StorefrontListing = StorefrontListing(),
-    context: Context.Type = BasicRequestContext.self
+    context: Context.Type = BasicRequestContext.self, admission: Admission? = nil
 ) -> Router<Context> {
     let router = Router(context: context)
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware())
+    if let admission {
+        // The money path only: the simulation API, the console and the catalog are always answered.
+        router.add(
+            middleware: AdmissionMiddleware<Context>(
+                admission, applies: { $0.uri.path.hasPrefix("/partner/") || $0.uri.path.hasPrefix("/api/") }, overloaded: { GatewayError(.overloaded) }
+            )
+        )
+    }
     if gateway.store.isShared { router.add(middleware: ClockSyncMiddleware(gateway: gateway)) }
     router.get("health") { _, _ in try Reply(encoding: ["status": "ok"]) }
     router.get("openapi.yaml") { _, _ in
@@ -32,10 +40,10 @@ public func buildRouter<Context: RequestContext>(
 /// The gateway as a Hummingbird application listening on `host:port`.
 public func buildApplication(
     gateway: Gateway, host: String, port: Int, wallClock: any TimeSource, logger: Logger, storefronts: StorefrontListing = StorefrontListing(),
-    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    admission: Admission? = nil, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(gateway: gateway, wallClock: wallClock, logger: logger, storefronts: storefronts),
+        router: buildRouter(gateway: gateway, wallClock: wallClock, logger: logger, storefronts: storefronts, admission: admission),
         configuration: .init(address: .hostname(host, port: port), serverName: "prakerja-sim"),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
         logger: logger

@@ -79,6 +79,8 @@ extension GatewayError: HTTPResponseError {
     public var status: HTTPResponse.Status { HTTPResponse.Status(code: code.status) }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try Reply(status: status, encoding: ErrorBody(self)).response(from: request, context: context)
+        var reply = try Reply(status: status, encoding: ErrorBody(self))
+        if code == .overloaded { reply.headers[.retryAfter] = "1" }
+        return try reply.response(from: request, context: context)
     }
 }

@@ -14,10 +14,10 @@ import Synchronization
 /// seed and retry schedule.
 public struct ScenarioRunner: Sendable {
     public let catalog: Catalog
-    public let http: HTTPClient
+    public let http: any HTTPTransport
     public let logger: Logger
 
-    public init(catalog: Catalog, http: HTTPClient, logger: Logger) {
+    public init(catalog: Catalog, http: any HTTPTransport, logger: Logger) {
         self.catalog = catalog
         self.http = http
         self.logger = logger

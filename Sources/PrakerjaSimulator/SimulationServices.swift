@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import PrakerjaClient
 import PrakerjaCore
+import PrakerjaHTTP
 import PrakerjaPlatforms
 import PrakerjaServer
 import ServiceLifecycle
@@ -31,13 +33,17 @@ public struct SimulationServices: Sendable {
     public var logger: Logger
     /// Runs a ``DeliveryWorker`` beside the gateway (business time flowing with real time).
     public var deliverInBackground: Bool
+    /// Requests each server (the gateway's partner and redeem APIs, each storefront) works on at once;
+    /// past it a request is answered `503` with `Retry-After` at once (`overloaded`). Nil: no bound.
+    public var maxInFlight: Int?
 
     public init(
         host: String = "127.0.0.1", gatewayPort: Int = 0, storefrontPort: Int = 0, externalGateway: String? = nil, platforms: [String]? = nil,
         wallClock: any TimeSource = SystemTimeSource(), storefrontGatewayTimeout: TimeAmount = .seconds(10), signals: [UnixSignal] = [],
-        logger: Logger, deliverInBackground: Bool = true
+        logger: Logger, deliverInBackground: Bool = true, maxInFlight: Int? = SimulationServices.defaultMaxInFlight
     ) {
         self.deliverInBackground = deliverInBackground
+        self.maxInFlight = maxInFlight
         self.host = host
         self.gatewayPort = gatewayPort
         self.storefrontPort = storefrontPort
@@ -49,12 +55,19 @@ public struct SimulationServices: Sendable {
         self.logger = logger
     }
 
+    /// The default bound on requests in flight per server.
+    public static let defaultMaxInFlight = 512
+
     /// Where everything listens, once it does.
     public struct Running: Sendable {
         public var gatewayURL: String
         public var storefrontGatewayURL: String
         /// In registry order.
         public var storefronts: [StorefrontHost.Endpoint]
+        /// The gateway's bound on requests in flight (its partner and redeem APIs), if it has one.
+        public var gatewayAdmission: Admission?
+        /// Each storefront's bound, by platform id.
+        public var storefrontAdmissions: [String: Admission] = [:]
 
         public func storefront(_ platformID: String) -> StorefrontHost.Endpoint? { storefronts.first { $0.platformID == platformID } }
     }
@@ -63,13 +76,16 @@ public struct SimulationServices: Sendable {
     /// `stopAfterReady`, shuts them down when `ready` returns. A port that cannot be listened on ends the
     /// run with a ``ListenFailure`` naming it.
     public func run(
-        gateway: Gateway, storefrontStore: any StorefrontStore, http: HTTPClient, stopAfterReady: Bool,
+        gateway: Gateway, storefrontStore: any StorefrontStore, http: any HTTPTransport, stopAfterReady: Bool,
         ready: @Sendable @escaping (Running) async throws -> Void
     ) async throws {
         let (host, logger) = (host, logger)
         let gatewayPorts = AsyncStream.makeStream(of: Int.self)
         let listing = StorefrontListing()
-        let app = buildApplication(gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger, storefronts: listing) { port in
+        let gatewayAdmission = maxInFlight.map { Admission(limit: $0) }
+        let app = buildApplication(
+            gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger, storefronts: listing, admission: gatewayAdmission
+        ) { port in
             gatewayPorts.continuation.yield(port)
             gatewayPorts.continuation.finish()
         }
@@ -95,10 +111,15 @@ public struct SimulationServices: Sendable {
                 gatewayTimeout: storefrontGatewayTimeout, only: platforms, webhooksFromGateway: externalGateway == nil
             )
             let expected = storefrontHost.storefronts.count
+            let storefrontAdmissions = Dictionary(
+                uniqueKeysWithValues: maxInFlight.map { limit in storefrontHost.storefronts.map { ($0.dialect.platformID, Admission(limit: limit)) } } ?? []
+            )
             let endpoints = AsyncStream.makeStream(of: StorefrontHost.Endpoint.self)
             let base = storefrontPort
             let storefrontGroup = ServiceGroup(
-                services: storefrontHost.services(host: host, port: { base == 0 ? 0 : base + $0 }, logger: logger) { endpoints.continuation.yield($0) },
+                services: storefrontHost.services(host: host, port: { base == 0 ? 0 : base + $0 }, logger: logger, admission: { storefrontAdmissions[$0] }) {
+                    endpoints.continuation.yield($0)
+                },
                 gracefulShutdownSignals: signals, logger: logger
             )
             tasks.addTask {
@@ -111,7 +132,10 @@ public struct SimulationServices: Sendable {
                     throw ListenFailure(error, service: "storefronts (\(ports))", host: host, port: 0) ?? error
                 }
             }
-            var running = Running(gatewayURL: gatewayURL, storefrontGatewayURL: externalGateway ?? gatewayURL, storefronts: [])
+            var running = Running(
+                gatewayURL: gatewayURL, storefrontGatewayURL: externalGateway ?? gatewayURL, storefronts: [], gatewayAdmission: gatewayAdmission,
+                storefrontAdmissions: storefrontAdmissions
+            )
             for await endpoint in endpoints.stream {
                 running.storefronts.append(endpoint)
                 if running.storefronts.count == expected { break }

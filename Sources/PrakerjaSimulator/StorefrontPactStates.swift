@@ -81,7 +81,7 @@ public struct StorefrontPactStates: StorefrontStateSetup {
     static let maximumRequests = 4
 
     let gateway: Gateway
-    let http: HTTPClient
+    let http: any HTTPTransport
     let storefronts: [String: StorefrontListing.Entry]
     /// Real time, for the adapters' signatures.
     let wallClock: any TimeSource
@@ -90,7 +90,7 @@ public struct StorefrontPactStates: StorefrontStateSetup {
 
     public var states: [String] { Self.stateNames }
 
-    public init(gateway: Gateway, http: HTTPClient, storefronts: [StorefrontListing.Entry], wallClock: any TimeSource) {
+    public init(gateway: Gateway, http: any HTTPTransport, storefronts: [StorefrontListing.Entry], wallClock: any TimeSource) {
         self.gateway = gateway
         self.http = http
         self.storefronts = Dictionary(storefronts.map { ($0.platformId, $0) }, uniquingKeysWith: { a, _ in a })

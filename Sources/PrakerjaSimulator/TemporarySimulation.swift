@@ -10,7 +10,7 @@ import PrakerjaSQLite
 /// that is removed afterwards, for the duration of `body`.
 public enum TemporarySimulation {
     public static func with(
-        catalog: Catalog, configuration: Gateway.Configuration, platforms: [String]? = nil, externalGateway: String? = nil, http: HTTPClient,
+        catalog: Catalog, configuration: Gateway.Configuration, platforms: [String]? = nil, externalGateway: String? = nil, http: any HTTPTransport,
         logger: Logger, _ body: @Sendable @escaping (SimulationServices.Running) async throws -> Void
     ) async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prakerja-sim-\(UUID().uuidString)")

@@ -18,6 +18,8 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "Flows in flight at once.") var concurrency = 32
     @Option(help: "Platform id to buy on.") var platform = "tokopedia"
     @Flag(help: "Print the result as JSON.") var json = false
+    @Option(help: "HTTP client for this process's own calls: lean (SwiftNIO HTTP/1 keep-alive for plain http://, AsyncHTTPClient for TLS) or async-http-client.")
+    var httpClient: HTTPClientChoice = .lean
 
     struct Result: Codable {
         var flows: Int
@@ -32,7 +34,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (flows, concurrency, platform) = (flows, concurrency, platform)
-        try await withHTTPClient { http in
+        try await withHTTPClient(httpClient) { http in
             let client = GatewayClient(http: http, baseURL: gateway)
             let script = try await PurchaseScript.load(client: client)
             let courses: GatewayAPI.Page<GatewayAPI.Course> = try await client.get("/catalog/courses?platform=\(platform)&type=self_paced&limit=500").decode()

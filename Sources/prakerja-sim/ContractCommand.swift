@@ -95,7 +95,7 @@ struct ContractRunCommand: AsyncParsableCommand {
         }
     }
 
-    private func execute(_ scenarios: [ContractScenario], platforms: [String], catalog: Catalog, http: HTTPClient) async throws -> ContractReport {
+    private func execute(_ scenarios: [ContractScenario], platforms: [String], catalog: Catalog, http: any HTTPTransport) async throws -> ContractReport {
         let printer: @Sendable (ContractResult) async -> Void = { print($0.line) }
         if let gateway {
             let runner = ContractRunner(http: http, catalog: catalog, gatewayURL: gateway, concurrency: concurrency)
@@ -132,7 +132,7 @@ struct ContractRunCommand: AsyncParsableCommand {
         }
     }
 
-    private func targets(gateway: String, platforms: [String], http: HTTPClient) async throws -> [ContractTarget] {
+    private func targets(gateway: String, platforms: [String], http: any HTTPTransport) async throws -> [ContractTarget] {
         if let target {
             let dialect = PlatformRegistry.dialect(platform)!
             guard let p = try CatalogLocator.load(mocks).platform(platform) else { throw ValidationError("no platform \(platform) in the catalog") }

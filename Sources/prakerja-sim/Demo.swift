@@ -12,7 +12,7 @@ struct Demo: Sendable {
     let quiet: Bool
     let credentials: StorefrontCredentials?
 
-    func run(http: HTTPClient, gatewayURL: String, storefronts: [String: String]) async throws {
+    func run(http: any HTTPTransport, gatewayURL: String, storefronts: [String: String]) async throws {
         let client = GatewayClient(http: http, baseURL: gatewayURL)
         let script = try await PurchaseScript.load(client: client)
         var failures: [String] = []
@@ -28,7 +28,7 @@ struct Demo: Sendable {
         print("\ndemo: \(storefronts.count) of \(storefronts.count) platforms bought and redeemed a course")
     }
 
-    private func purchase(_ platformID: String, baseURL: String, http: HTTPClient, client: GatewayClient, script: PurchaseScript) async throws {
+    private func purchase(_ platformID: String, baseURL: String, http: any HTTPTransport, client: GatewayClient, script: PurchaseScript) async throws {
         let quiet = quiet
         let adapter = try PlatformRegistry.adapter(platformID, http: http, baseURL: baseURL, catalog: catalog, credentials: credentials) { exchange in
             guard !quiet else { return }

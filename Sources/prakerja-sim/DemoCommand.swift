@@ -51,19 +51,31 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-/// Runs `body` with one shared HTTP client and shuts it down afterwards.
-func withHTTPClient<T>(_ body: (HTTPClient) async throws -> T) async throws -> T {
+/// Which HTTP client carries a process's own calls (`--http-client`).
+enum HTTPClientChoice: String, ExpressibleByArgument, CaseIterable, Sendable {
+    /// Plain `http://` on SwiftNIO's HTTP/1 codecs with a keep-alive pool, AsyncHTTPClient for the rest.
+    case lean
+    /// AsyncHTTPClient for everything.
+    case asyncHTTPClient = "async-http-client"
+}
+
+/// Runs `body` with one shared HTTP client and shuts it down afterwards: the lean client for plain
+/// `http://` (falling back to AsyncHTTPClient for TLS and the rest), or AsyncHTTPClient alone.
+func withHTTPClient<T>(_ choice: HTTPClientChoice = .lean, _ body: (any HTTPTransport) async throws -> T) async throws -> T {
     var config = HTTPClient.Configuration()
     config.connectionPool = .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)
     // No tracer is bootstrapped; without this each request still opens and closes a no-op span with its
     // attributes (about a tenth of the load generator's CPU per request).
     config.tracing.tracer = nil
     let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+    let lean = choice == .lean ? LeanHTTPClient(fallback: http) : nil
     do {
-        let result = try await body(http)
+        let result = try await body(lean ?? http)
+        lean?.shutdown()
         try await http.shutdown()
         return result
     } catch {
+        lean?.shutdown()
         try? await http.shutdown()
         throw error
     }

@@ -48,6 +48,8 @@ struct LoadRun: AsyncParsableCommand {
     @Option(help: "How late a start may begin before it is dropped (1s, 500ms).") var maxDelay = "1s"
     @Option(help: "Participants to create for the run (default: enough for every scheduled flow).") var participants: Int?
     @Flag(help: "No progress line.") var quiet = false
+    @Option(help: "HTTP client for this process's own calls: lean (SwiftNIO HTTP/1 keep-alive for plain http://, AsyncHTTPClient for TLS) or async-http-client.")
+    var httpClient: HTTPClientChoice = .lean
 
     func validate() throws {
         guard (rate == nil) != (stages == nil) || closed != nil else { throw ValidationError("give --rate or --stages (or --closed N)") }
@@ -110,7 +112,7 @@ struct LoadRun: AsyncParsableCommand {
 
         if let url {
             configuration["url"] = url
-            let report = try await withHTTPClient { http in
+            let report = try await withHTTPClient(httpClient) { http in
                 let load = URLLoad(http: http, url: url, recorder: recorder)
                 let counts = await runner.run(flow: { await load.run($0) }, tick: progress.tick)
                 return LoadReport(
@@ -144,7 +146,7 @@ struct LoadRun: AsyncParsableCommand {
         }))
         let shardTag = shardInfo.map { "s\($0.index)of\($0.count)" } ?? "s1of1"
 
-        let report: LoadReport = try await withHTTPClient { http in
+        let report: LoadReport = try await withHTTPClient(httpClient) { http in
             @Sendable func drive(gatewayURL: String, listed: [String: (String, StorefrontCredentials?)]) async throws -> LoadReport {
                 let client = GatewayClient(http: http, baseURL: gatewayURL)
                 var endpoints = listed

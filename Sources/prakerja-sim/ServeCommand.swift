@@ -14,6 +14,15 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0 picks a free one).") var port = 8080
+    @Option(help: "HTTP client for this process's own calls: lean (SwiftNIO HTTP/1 keep-alive for plain http://, AsyncHTTPClient for TLS) or async-http-client.")
+    var httpClient: HTTPClientChoice = .lean
+    @Option(
+        help: """
+            Requests each server (the gateway's partner and redeem APIs, each storefront) works on at once; past it a request is \
+            answered 503 with Retry-After at once (kind overloaded in a load report). 0: no bound.
+            """
+    )
+    var maxInFlight = SimulationServices.defaultMaxInFlight
     @Option(help: "Log level: trace, debug, info (one line per request), notice, warning, error.") var logLevel: Logger.Level = .info
     @Option(help: "Port of the first storefront; the seven listen on consecutive ports (0 picks free ones).") var storefrontPort = 8081
     @Option(
@@ -41,6 +50,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        guard maxInFlight >= 0 else { throw ValidationError("--max-in-flight must be 0 (no bound) or a positive number of requests") }
         do { _ = try StoreLocation(storefrontPath, poolSize: gateway.dbPool) } catch let error as ValidationError {
             throw ValidationError("--storefront-db: \(error.message.replacingOccurrences(of: "--db: ", with: ""))")
         }
@@ -62,7 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         let pairsWithGateway = storefrontGateway == nil
         let services = SimulationServices(
             host: host, gatewayPort: port, storefrontPort: storefrontPort, externalGateway: storefrontGateway, signals: [.sigterm, .sigint],
-            logger: logger
+            logger: logger, maxInFlight: maxInFlight > 0 ? maxInFlight : nil
         )
         let configuration = {
             var configuration = gateway.configuration
@@ -88,7 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
                     throw ExitCode(2)
                 }
             }
-            try await withHTTPClient { http in
+            try await withHTTPClient(httpClient) { http in
                 let sim = Gateway(
                     catalog: catalog, store: store, clock: VirtualClock(base: SystemTimeSource()), configuration: configuration,
                     webhookTransport: HTTPWebhookTransport(http: http), mailer: mailer
@@ -116,7 +126,7 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     private func serve(
-        _ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, http: HTTPClient, db: String, mailer: SMTPMailer?
+        _ services: SimulationServices, gateway sim: Gateway, storefronts: any StorefrontStore, http: any HTTPTransport, db: String, mailer: SMTPMailer?
     ) async throws {
         let schedule = sim.configuration.retrySchedule
         let endpoints = try await sim.store.webhookEndpoints()

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import PrakerjaClient
 import PrakerjaCore
+import PrakerjaHTTP
 import PrakerjaPlatforms
 import PrakerjaTesting
 import Testing
@@ -249,6 +250,33 @@ import Testing
             let order = try await h.adapter.placeOrder(account: account, courseID: try await h.course().id)
             await expectRefusal(.gatewayUnavailable) { try await h.adapter.requestOTP(account: account, orderID: order.id) }
             #expect(try await h.adapter.order(account: account, orderID: order.id).status == .created)
+        }
+    }
+
+    /// Past capacity a storefront refuses at once in its dialect (503 with Retry-After), and passes the
+    /// gateway's own `OVERLOADED` on the same way; the adapter reads both as `overloaded`, and the order is
+    /// still there to pay once there is room.
+    @Test(arguments: platforms) func overloadIsRefusedAtOnceAndReadAsOverloaded(platform: String) async throws {
+        try await PlatformHarness.with(platform) { h in
+            let (_, account) = try await h.buyer()
+            let course = try await h.course()
+            let storefront = try #require(h.running.storefrontAdmissions[platform])
+            let gateway = try #require(h.running.gatewayAdmission)
+            func fill(_ admission: Admission) -> Int {
+                var taken = 0
+                while admission.enter() { taken += 1 }
+                return taken
+            }
+            let taken = fill(storefront)
+            await expectRefusal(.overloaded, "from the storefront") { try await h.adapter.placeOrder(account: account, courseID: course.id) }
+            for _ in 0..<taken { storefront.leave() }
+
+            let order = try await h.adapter.placeOrder(account: account, courseID: course.id)
+            let gatewayTaken = fill(gateway)
+            await expectRefusal(.overloaded, "from the gateway, passed on") { try await h.adapter.requestOTP(account: account, orderID: order.id) }
+            for _ in 0..<gatewayTaken { gateway.leave() }
+            #expect(try await h.adapter.requestOTP(account: account, orderID: order.id).status == .awaitingOTP)
+            #expect(try await h.gateway.store.audit().ok)
         }
     }
 }

@@ -20,6 +20,7 @@ struct PlatformHarness: Sendable {
     let gatewayURL: String
     let storefront: StorefrontHost.Endpoint
     let adapter: any PlatformAdapter
+    let running: SimulationServices.Running
 
     var gateway: Gateway { world.gateway }
     var dialect: any PlatformDialect.Type { PlatformRegistry.dialect(platformID)! }
@@ -34,7 +35,7 @@ struct PlatformHarness: Sendable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let wall = ManualTimeSource(Date(timeIntervalSince1970: 1_700_000_000))
         let world = try await TestWorld(
-            store: try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path), webhookTransport: HTTPWebhookTransport(http: .shared),
+            store: try SQLiteStore(path: dir.appendingPathComponent("gateway.sqlite").path), webhookTransport: HTTPWebhookTransport(http: LeanHTTPClient.shared),
             wallClock: wall
         )
         let storefronts = try SQLiteStorefrontStore(path: dir.appendingPathComponent("storefronts.sqlite").path)
@@ -44,16 +45,16 @@ struct PlatformHarness: Sendable {
             externalGateway: storefrontGateway, platforms: [platformID], wallClock: wall, storefrontGatewayTimeout: .seconds(5), logger: logger,
             deliverInBackground: false
         )
-        try await services.run(gateway: world.gateway, storefrontStore: storefronts, http: .shared, stopAfterReady: true) { running in
+        try await services.run(gateway: world.gateway, storefrontStore: storefronts, http: LeanHTTPClient.shared, stopAfterReady: true) { running in
             guard let endpoint = running.storefront(platformID) else { throw TestFailure("no storefront for \(platformID)") }
-            let adapter = try PlatformRegistry.adapter(platformID, http: .shared, baseURL: endpoint.baseURL, catalog: world.catalog, wallClock: wall)
-            try await body(PlatformHarness(platformID: platformID, world: world, wall: wall, gatewayURL: running.gatewayURL, storefront: endpoint, adapter: adapter))
+            let adapter = try PlatformRegistry.adapter(platformID, http: LeanHTTPClient.shared, baseURL: endpoint.baseURL, catalog: world.catalog, wallClock: wall)
+            try await body(PlatformHarness(platformID: platformID, world: world, wall: wall, gatewayURL: running.gatewayURL, storefront: endpoint, adapter: adapter, running: running))
         }
     }
 
     /// An adapter for the same storefront with other credentials or another base URL.
     func otherAdapter(credentials: StorefrontCredentials? = nil, baseURL: String? = nil, wallClock: (any TimeSource)? = nil) throws -> any PlatformAdapter {
-        try PlatformRegistry.adapter(platformID, http: .shared, baseURL: baseURL ?? storefront.baseURL, catalog: world.catalog, credentials: credentials, wallClock: wallClock ?? wall,
+        try PlatformRegistry.adapter(platformID, http: LeanHTTPClient.shared, baseURL: baseURL ?? storefront.baseURL, catalog: world.catalog, credentials: credentials, wallClock: wallClock ?? wall,
             timeout: .seconds(5))
     }
 

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import PrakerjaClient
 import PrakerjaCore
 import PrakerjaPlatforms
 import PrakerjaSimulator
@@ -17,7 +18,7 @@ import Testing
     static var runner: ScenarioRunner {
         var logger = Logger(label: "scenario-test")
         logger.logLevel = .critical
-        return ScenarioRunner(catalog: TestWorld.catalog, http: .shared, logger: logger)
+        return ScenarioRunner(catalog: TestWorld.catalog, http: LeanHTTPClient.shared, logger: logger)
     }
 
     static func named(_ name: String) throws -> Scenario {

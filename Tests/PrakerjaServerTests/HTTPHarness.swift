@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PrakerjaCore
+import PrakerjaHTTP
 import PrakerjaServer
 import PrakerjaSQLite
 import PrakerjaTesting
@@ -16,7 +17,9 @@ struct HTTPHarness: Sendable {
     let wallClock = ManualTimeSource(Date(timeIntervalSince1970: 1_700_000_000))
     let dir: URL
 
-    static func with<T: Sendable>(_ body: @Sendable (HTTPHarness, any TestClientProtocol) async throws -> T) async throws -> T {
+    static func with<T: Sendable>(
+        admission: Admission? = nil, _ body: @Sendable (HTTPHarness, any TestClientProtocol) async throws -> T
+    ) async throws -> T {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("prakerja-http-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -24,7 +27,7 @@ struct HTTPHarness: Sendable {
         let harness = HTTPHarness(world: try await TestWorld(store: store), store: store, dir: dir)
         var logger = Logger(label: "test")
         logger.logLevel = .warning
-        let app = Application(router: buildRouter(gateway: harness.world.gateway, wallClock: harness.wallClock, logger: logger))
+        let app = Application(router: buildRouter(gateway: harness.world.gateway, wallClock: harness.wallClock, logger: logger, admission: admission))
         return try await app.test(.router) { client in try await body(harness, client) }
     }
 

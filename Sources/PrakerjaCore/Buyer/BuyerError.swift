@@ -59,6 +59,8 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
         case gatewayUnavailable = "gateway_unavailable"
         case platformUnavailable = "platform_unavailable"
         case platformError = "platform_error"
+        /// Refused at once because the platform (or the gateway behind it) is at capacity; retry after its `Retry-After`.
+        case overloaded
 
         public var category: Category {
             switch self {
@@ -69,7 +71,7 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
                 .courseNotSoldOnPlatform, .cardBoundToOtherAccount, .accountBoundToOtherCard:
                 .rule
             case .otpInvalid, .otpExpired, .otpLocked, .otpResendTooSoon, .otpDailyLimit: .otp
-            case .gatewayUnavailable, .platformUnavailable, .platformError: .platform
+            case .gatewayUnavailable, .platformUnavailable, .platformError, .overloaded: .platform
             }
         }
 
@@ -101,6 +103,7 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
             case .gatewayUnavailable: "The platform could not reach the Prakerja gateway."
             case .platformUnavailable: "The platform could not be reached."
             case .platformError: "The platform failed unexpectedly."
+            case .overloaded: "The platform is at capacity; retry after its Retry-After delay."
             }
         }
 
@@ -115,6 +118,7 @@ public struct BuyerError: Error, Sendable, Equatable, CustomStringConvertible {
                 self = .platformError
             case .storeUnavailable: self = .gatewayUnavailable
             case .storefrontFailed: self = .platformError
+            case .overloaded: self = .overloaded
             case .idempotencyKeyReused, .idempotencyKeyInUse: self = .idempotencyConflict
             case .unknownCard: self = .unknownCard
             case .unknownCourse: self = .unknownCourse

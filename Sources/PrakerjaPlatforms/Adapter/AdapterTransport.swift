@@ -36,7 +36,7 @@ public struct AdapterTransport: Sendable {
     }
 
     public init(
-        http: HTTPClient, baseURL: String, credentials: StorefrontCredentials, wallClock: any TimeSource = SystemTimeSource(),
+        http: any HTTPTransport, baseURL: String, credentials: StorefrontCredentials, wallClock: any TimeSource = SystemTimeSource(),
         observer: (@Sendable (Exchange) -> Void)? = nil, capture: RequestCapture? = nil
     ) {
         self.client = HTTPEndpoint(http: http, baseURL: baseURL)

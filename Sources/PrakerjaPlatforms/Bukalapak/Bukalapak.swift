@@ -59,6 +59,7 @@ public enum Bukalapak: PlatformDialect {
         case .gatewayUnavailable: .init("10901", 502)
         case .platformUnavailable: .init("10902", 503)
         case .platformError: .init("10900", 500)
+        case .overloaded: .init("10903", 503)
         }
     }
 

@@ -59,8 +59,9 @@ public enum MauBelajarApa: PlatformDialect {
             case .gatewayUnavailable: 24
             case .platformUnavailable: 25
             case .platformError: 26
+            case .overloaded: 27
             }
-        return .init(String(number), kind == .badCredentials ? 401 : 200)
+        return .init(String(number), kind == .badCredentials ? 401 : kind == .overloaded ? 503 : 200)
     }
 
     public static func accountID(_ sequence: Int64) -> String { String(5000 + sequence) }

@@ -62,6 +62,7 @@ public enum PijarMahir: PlatformDialect {
         case .gatewayUnavailable: .init("Layanan Prakerja sedang tidak dapat dihubungi", 502)
         case .platformUnavailable: .init("Layanan sedang tidak tersedia", 503)
         case .platformError: .init("Terjadi kesalahan pada sistem", 500)
+        case .overloaded: .init("Server sedang sibuk, coba lagi nanti", 503)
         }
     }
 

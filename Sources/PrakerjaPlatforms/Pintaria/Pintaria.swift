@@ -63,6 +63,7 @@ public enum Pintaria: PlatformDialect {
         case .gatewayUnavailable: .init("91", 502)
         case .platformUnavailable: .init("92", 503)
         case .platformError: .init("96", 500)
+        case .overloaded: .init("93", 503)
         }
     }
 

@@ -62,6 +62,7 @@ public enum SekolahMu: PlatformDialect {
         case .gatewayUnavailable: .init("CHANNEL_UNAVAILABLE_ERROR", 503)
         case .platformUnavailable: .init("SERVICE_UNAVAILABLE_ERROR", 503)
         case .platformError: .init("SERVER_ERROR", 500)
+        case .overloaded: .init("SERVER_BUSY_ERROR", 503)
         }
     }
 

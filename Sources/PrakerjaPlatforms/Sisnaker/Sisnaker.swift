@@ -70,6 +70,7 @@ public enum Sisnaker: PlatformDialect {
         case .gatewayUnavailable: .init("500xx02", 500)
         case .platformUnavailable: .init("504xx00", 504)
         case .platformError: .init("500xx01", 500)
+        case .overloaded: .init("503xx01", 503)
         }
     }
 

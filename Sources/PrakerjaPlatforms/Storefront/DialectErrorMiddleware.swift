@@ -16,7 +16,9 @@ struct DialectErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as BuyerError {
-            return try reply(error, status: dialect.errors[error.kind].httpStatus, request, context)
+            var response = try reply(error, status: dialect.errors[error.kind].httpStatus, request, context)
+            if error.kind == .overloaded { response.headers[.retryAfter] = "1" }
+            return response
         } catch let error as HTTPError {
             let status = Int(error.status.code)
             if status >= 500 { logger.error("storefront \(dialect.platformID) failed: \(error)") }

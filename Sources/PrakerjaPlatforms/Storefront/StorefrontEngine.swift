@@ -305,6 +305,11 @@ public struct StorefrontEngine: Sendable {
             throw BuyerError(.gatewayUnavailable, "the gateway did not answer: \(error)", httpStatus: 0)
         }
         if response.status == expect, let value = try? response.decode(T.self) { return value }
+        if response.status == 503, response.header("Retry-After") != nil, let refusal = try? response.decode(GatewayAPI.Error.self),
+            refusal.error.code == GatewayError.Code.overloaded.rawValue
+        {
+            throw BuyerError(.overloaded, refusal.error.message, platformCode: refusal.error.code, httpStatus: 503)
+        }
         if response.status >= 500 || response.status == expect {
             throw BuyerError(.gatewayUnavailable, "the gateway answered HTTP \(response.status)", httpStatus: 502)
         }

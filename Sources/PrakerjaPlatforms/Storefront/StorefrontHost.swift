@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import PrakerjaClient
 import PrakerjaCore
+import PrakerjaHTTP
 import ServiceLifecycle
 
 /// The seven storefronts as HTTP services, each on its own port, each paying through the gateway at
@@ -21,7 +22,7 @@ public struct StorefrontHost: Sendable {
     /// `gatewayTimeout` bounds each gateway call (connection attempts included); keep it below the
     /// adapters' timeout so a dead gateway is reported as such rather than as a dead platform.
     public init(
-        catalog: Catalog, gatewayURL: String, http: HTTPClient, store: any StorefrontStore, wallClock: any TimeSource,
+        catalog: Catalog, gatewayURL: String, http: any HTTPTransport, store: any StorefrontStore, wallClock: any TimeSource,
         gatewayTimeout: TimeAmount = .seconds(10), only platformIDs: [String]? = nil, webhooksFromGateway: Bool = false
     ) {
         var gateway = GatewayClient(http: http, baseURL: gatewayURL, wallClock: wallClock)
@@ -37,16 +38,18 @@ public struct StorefrontHost: Sendable {
     }
 
     /// One Hummingbird application per storefront. `port(i)` is the port of the i-th (0 picks a free one);
+    /// `admission(platformID)` bounds its requests in flight (nil: no bound);
     /// `onRunning` hears each storefront's endpoint once it listens.
     public func services(
-        host: String, port: @escaping @Sendable (Int) -> Int, logger: Logger, onRunning: @escaping @Sendable (Endpoint) async -> Void
+        host: String, port: @escaping @Sendable (Int) -> Int, logger: Logger, admission: @escaping @Sendable (String) -> Admission? = { _ in nil },
+        onRunning: @escaping @Sendable (Endpoint) async -> Void
     ) -> [any Service] {
         storefronts.enumerated().map { index, storefront in
             var log = logger
             log[metadataKey: "platform"] = .string(storefront.dialect.platformID)
             let requested = port(index)
             return Application(
-                router: storefront.router(logger: log),
+                router: storefront.router(logger: log, admission: admission(storefront.dialect.platformID)),
                 configuration: .init(address: .hostname(host, port: requested), serverName: "prakerja-sim-\(storefront.dialect.platformID)"),
                 onServerRunning: { channel in
                     let bound = channel.localAddress?.port ?? requested

@@ -61,6 +61,7 @@ public enum Tokopedia: PlatformDialect {
         case .gatewayUnavailable: .init("PAY_PRK_500", 502)
         case .platformUnavailable: .init("SYS_API_503", 503)
         case .platformError: .init("SYS_API_500", 500)
+        case .overloaded: .init("SYS_API_429", 503)
         }
     }
 
