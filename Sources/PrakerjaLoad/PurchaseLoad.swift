@@ -144,7 +144,12 @@ public struct PurchaseLoad: Sendable {
                 for (name, action) in [("redeem_status", "status"), ("redeem_commit", "commit")] {
                     try await step(name) {
                         let r = try await gateway.redeem(action, clientCode: provider.clientCode, signKey: provider.signKey, redeemCode: voucher.redeemCode, sequence: action == "commit" ? 1 : nil)
-                        guard r.status == 200 else { throw StepFailure(kind: "redeem_http_\(r.status)", detail: r.text) }
+                        guard r.status == 200 else {
+                            // The gateway at capacity says so (503, OVERLOADED, Retry-After): the same kind as a
+                            // storefront's refusal past its capacity.
+                            let overloaded = r.status == 503 && (try? r.decode(GatewayAPI.Error.self))?.error.code == GatewayError.Code.overloaded.rawValue
+                            throw StepFailure(kind: overloaded ? BuyerError.Kind.overloaded.rawValue : "redeem_http_\(r.status)", detail: r.text)
+                        }
                     }
                 }
             }

@@ -14,10 +14,17 @@ public func buildRouter<Context: RequestContext>(
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware())
     if let admission {
-        // The money path only: the simulation API, the console and the catalog are always answered.
+        // The money path only: the simulation API, the console and the catalog are always answered. New charges
+        // get half the room, so past capacity the purchases already under way finish.
         router.add(
             middleware: AdmissionMiddleware<Context>(
-                admission, applies: { $0.uri.path.hasPrefix("/partner/") || $0.uri.path.hasPrefix("/api/") }, overloaded: { GatewayError(.overloaded) }
+                admission,
+                classify: { request in
+                    let path = request.uri.path
+                    // A new charge starts a purchase; every other partner or redeem call carries one on.
+                    if request.method == .post, path == "/partner/v1/charges" { return .new }
+                    return path.hasPrefix("/partner/") || path.hasPrefix("/api/") ? .continuing : nil
+                }, overloaded: { GatewayError(.overloaded) }
             )
         )
     }

@@ -56,7 +56,7 @@ public struct SimulationServices: Sendable {
     }
 
     /// The default bound on requests in flight per server.
-    public static let defaultMaxInFlight = 512
+    public static let defaultMaxInFlight = 128
 
     /// Where everything listens, once it does.
     public struct Running: Sendable {
@@ -108,16 +108,16 @@ public struct SimulationServices: Sendable {
             let gatewayURL = "http://\(host):\(port)"
             let storefrontHost = StorefrontHost(
                 catalog: gateway.catalog, gatewayURL: externalGateway ?? gatewayURL, http: http, store: storefrontStore, wallClock: wallClock,
-                gatewayTimeout: storefrontGatewayTimeout, only: platforms, webhooksFromGateway: externalGateway == nil
+                gatewayTimeout: storefrontGatewayTimeout, only: platforms, webhooksFromGateway: externalGateway == nil, maxInFlight: maxInFlight
             )
             let expected = storefrontHost.storefronts.count
             let storefrontAdmissions = Dictionary(
-                uniqueKeysWithValues: maxInFlight.map { limit in storefrontHost.storefronts.map { ($0.dialect.platformID, Admission(limit: limit)) } } ?? []
+                uniqueKeysWithValues: storefrontHost.storefronts.compactMap { storefront in storefront.engine.admission.map { (storefront.dialect.platformID, $0) } }
             )
             let endpoints = AsyncStream.makeStream(of: StorefrontHost.Endpoint.self)
             let base = storefrontPort
             let storefrontGroup = ServiceGroup(
-                services: storefrontHost.services(host: host, port: { base == 0 ? 0 : base + $0 }, logger: logger, admission: { storefrontAdmissions[$0] }) {
+                services: storefrontHost.services(host: host, port: { base == 0 ? 0 : base + $0 }, logger: logger) {
                     endpoints.continuation.yield($0)
                 },
                 gracefulShutdownSignals: signals, logger: logger

@@ -275,7 +275,13 @@ import Testing
             let gatewayTaken = fill(gateway)
             await expectRefusal(.overloaded, "from the gateway, passed on") { try await h.adapter.requestOTP(account: account, orderID: order.id) }
             for _ in 0..<gatewayTaken { gateway.leave() }
+
+            // Half the storefront's room taken: no new order, but the one under way goes on.
+            for _ in 0..<storefront.newWorkLimit { #expect(storefront.enter()) }
+            await expectRefusal(.overloaded, "a new order past half the room") { try await h.adapter.placeOrder(account: account, courseID: course.id) }
             #expect(try await h.adapter.requestOTP(account: account, orderID: order.id).status == .awaitingOTP)
+            for _ in 0..<storefront.newWorkLimit { storefront.leave() }
+            #expect(storefront.current == 0)
             #expect(try await h.gateway.store.audit().ok)
         }
     }

@@ -23,16 +23,20 @@ public struct Storefront: Sendable {
 
     public var dialect: any PlatformDialect.Type { engine.dialect }
 
-    /// The storefront's router: the dialect's routes, with every refusal rendered in the dialect. With an
-    /// `admission`, a buyer's request past its limit is refused at once as `overloaded` (the gateway's
-    /// webhooks and the health check are always taken: they finish work already paid for).
-    public func router(logger: Logger, admission: Admission? = nil) -> Router<BasicRequestContext> {
+    /// The storefront's router: the dialect's routes, with every refusal rendered in the dialect. With the
+    /// engine's `admission`, a buyer's request past its limit is refused at once as `overloaded` (the
+    /// gateway's webhooks and the health check are always taken: they finish work already paid for), and
+    /// the engine refuses a sign-in or a new order once half the room is taken.
+    public func router(logger: Logger) -> Router<BasicRequestContext> {
+        let admission = engine.admission
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: RequestLogMiddleware(logger: logger))
         router.add(middleware: DialectErrorMiddleware(dialect: dialect, logger: logger))
         if let admission {
             let exempt: Set<String> = ["/health", Self.webhookPath]
-            router.add(middleware: AdmissionMiddleware(admission, applies: { !exempt.contains($0.uri.path) }, overloaded: { BuyerError(.overloaded) }))
+            router.add(
+                middleware: AdmissionMiddleware(admission, classify: { exempt.contains($0.uri.path) ? nil : .continuing }, overloaded: { BuyerError(.overloaded) })
+            )
         }
         router.get("health") { _, _ in Reply(status: .ok, body: Array(#"{"status":"ok"}"#.utf8)) }
         let document = Self.openAPIDocument(dialect.platformID)

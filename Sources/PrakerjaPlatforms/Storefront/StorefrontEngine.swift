@@ -3,6 +3,7 @@ import Foundation
 import NIOHTTP1
 import PrakerjaClient
 import PrakerjaCore
+import PrakerjaHTTP
 
 /// What every storefront does, whatever its dialect: keep accounts and orders, pay through the gateway's
 /// partner API over HTTP with the platform's own credentials, and show the voucher on the transaction
@@ -23,10 +24,15 @@ public struct StorefrontEngine: Sendable {
     /// paying through a gateway that does not (an external one) asks the gateway when its page is opened.
     public let learnsVoucherByWebhook: Bool
 
+    /// The storefront's bound on requests in flight; a sign-in or a new order is refused as `overloaded`
+    /// once half of it is taken, so the purchases under way get the rest.
+    public let admission: Admission?
+
     public init(
         dialect: any PlatformDialect.Type, platform: Platform, catalog: Catalog, gateway: GatewayClient, store: any StorefrontStore, clock: any TimeSource,
-        webhooksFromGateway: Bool = false
+        webhooksFromGateway: Bool = false, admission: Admission? = nil
     ) {
+        self.admission = admission
         self.learnsVoucherByWebhook = dialect.delivery == .webhook && webhooksFromGateway
         self.dialect = dialect
         self.platform = platform
@@ -37,12 +43,20 @@ public struct StorefrontEngine: Sendable {
         listing = catalog.courses(platform: platform.id).sorted { ($0.price, $0.id) < ($1.price, $1.id) }.map(BuyerCourse.init)
     }
 
+    /// Refuses new work (a sign-in, a new order) as `overloaded` once half the storefront's room is taken.
+    private func admitNewWork() throws(BuyerError) {
+        if let admission, !admission.admitsNewWork() {
+            throw BuyerError(.overloaded, "the storefront is at capacity and takes no new orders for now; retry after the Retry-After delay")
+        }
+    }
+
     // MARK: Accounts and courses
 
     public func signIn(username: String, cardNumber: String) async throws(BuyerError) -> BuyerAccount {
         guard (1...64).contains(username.count), username.unicodeScalars.allSatisfy({ !$0.properties.isWhitespace && $0.value >= 0x20 && $0.value != 0x7F }) else {
             throw BuyerError(.invalidRequest, "username must be 1 to 64 characters without spaces or control characters")
         }
+        try admitNewWork()
         guard Digits.isCardNumber(cardNumber) else {
             throw BuyerError(.invalidRequest, "card number must be exactly 16 digits")
         }
@@ -62,6 +76,7 @@ public struct StorefrontEngine: Sendable {
     // MARK: Orders
 
     public func placeOrder(accountID: String, courseID: String) async throws(BuyerError) -> BuyerOrder {
+        try admitNewWork()
         let account = try await account(accountID)
         guard let course = catalog.course(courseID) else { throw BuyerError(.unknownCourse, "no course \(courseID)") }
         guard course.platforms.contains(platform.id) else { throw BuyerError(.courseNotSoldOnPlatform, "\(courseID) is not sold on \(platform.name)") }
