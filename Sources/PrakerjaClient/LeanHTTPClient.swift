@@ -41,7 +41,8 @@ public final class LeanHTTPClient: HTTPTransport {
     public let fallback: HTTPClient
     let group: any EventLoopGroup
     let connectionsPerOrigin: Int
-    private let pools = Mutex<[String: OriginPool]>([:])
+    /// The pools by origin; nil once shut down.
+    private let pools = Mutex<[String: OriginPool]?>([:])
 
     public init(fallback: HTTPClient, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton, connectionsPerOrigin: Int = 256) {
         self.fallback = fallback
@@ -56,12 +57,23 @@ public final class LeanHTTPClient: HTTPTransport {
             return try await fallback.send(method, url: url, headers: headers, body: body, timeout: timeout)
         }
         let deadline = NIODeadline.now() + timeout
-        let pool = pool(for: origin)
+        let pool = try pool(for: origin)
         let connection = try await pool.acquire(deadline: deadline)
+        // A request that waited past its deadline, or whose task was cancelled, is not sent at all.
+        if NIODeadline.now() >= deadline || Task.isCancelled {
+            pool.release(connection, reusable: true)
+            throw Task.isCancelled ? CancellationError() : Failure.timedOut
+        }
         var head = HTTPRequestHead(version: .http1_1, method: method, uri: origin.target)
         head.headers.reserveCapacity(headers.count + 2)
         head.headers.add(name: "Host", value: origin.authority)
-        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        var closes = false
+        for (name, value) in headers {
+            // The client frames the request itself.
+            if name.caseInsensitiveCompare("Host") == .orderedSame || name.caseInsensitiveCompare("Content-Length") == .orderedSame { continue }
+            if name.caseInsensitiveCompare("Connection") == .orderedSame, value.lowercased().contains("close") { closes = true }
+            head.headers.add(name: name, value: value)
+        }
         if let body {
             head.headers.add(name: "Content-Length", value: String(body.count))
         } else if method == .POST || method == .PUT || method == .PATCH {
@@ -69,7 +81,7 @@ public final class LeanHTTPClient: HTTPTransport {
         }
         do {
             let answer = try await connection.exchange(head: head, body: body.map { ByteBuffer(bytes: $0) }, deadline: deadline)
-            pool.release(connection, reusable: answer.keepAlive)
+            pool.release(connection, reusable: answer.keepAlive && !closes)
             return answer.response
         } catch {
             pool.release(connection, reusable: false)
@@ -81,17 +93,18 @@ public final class LeanHTTPClient: HTTPTransport {
     /// client is its owner's to shut down.
     public func shutdown() {
         let all = pools.withLock { pools in
-            defer { pools.removeAll() }
-            return Array(pools.values)
+            defer { pools = nil }
+            return pools.map { Array($0.values) } ?? []
         }
         for pool in all { pool.shutdown() }
     }
 
-    private func pool(for origin: Origin) -> OriginPool {
-        pools.withLock { pools in
-            if let pool = pools[origin.authority] { return pool }
+    private func pool(for origin: Origin) throws -> OriginPool {
+        try pools.withLock { pools in
+            guard pools != nil else { throw Failure.shutDown }
+            if let pool = pools![origin.authority] { return pool }
             let pool = OriginPool(origin: origin, group: group, limit: connectionsPerOrigin)
-            pools[origin.authority] = pool
+            pools![origin.authority] = pool
             return pool
         }
     }
@@ -143,11 +156,30 @@ final class OriginPool: Sendable {
         case room
     }
 
+    private struct Waiter {
+        let id: UInt64
+        let continuation: CheckedContinuation<Grant, any Error>
+    }
+
     private struct State {
         var idle: [LeanConnection] = []
         var open = 0
-        var waiters = CircularBuffer<CheckedContinuation<Grant, any Error>>()
+        var waiters = CircularBuffer<Waiter>()
+        var nextWaiter: UInt64 = 0
         var shutDown = false
+
+        /// An idle connection still open, or room to open one (counted as open), or nil when neither.
+        mutating func take(limit: Int) -> Grant? {
+            while let connection = idle.popLast() {
+                if connection.isOpen { return .connection(connection) }
+                open -= 1
+            }
+            if open < limit {
+                open += 1
+                return .room
+            }
+            return nil
+        }
     }
 
     let origin: Origin
@@ -162,37 +194,50 @@ final class OriginPool: Sendable {
     }
 
     func acquire(deadline: NIODeadline) async throws -> LeanConnection {
-        enum Step {
-            case use(LeanConnection)
-            case open
-            case wait
-            case refuse
+        let now: Result<Grant, any Error>? = state.withLock { s in
+            if s.shutDown { return .failure(LeanHTTPClient.Failure.shutDown) }
+            return s.take(limit: limit).map { .success($0) }
         }
-        let step: Step = state.withLock { s in
-            if s.shutDown { return .refuse }
-            while let connection = s.idle.popLast() {
-                if connection.isOpen { return .use(connection) }
-                s.open -= 1
+        let grant: Grant
+        if let now {
+            grant = try now.get()
+        } else {
+            // Decided again under the same lock that queues the waiter: a connection handed back in between
+            // is not missed. A waiter leaves the queue when it is served, at its deadline, or when cancelled.
+            let id = state.withLock { s -> UInt64 in
+                s.nextWaiter += 1
+                return s.nextWaiter
             }
-            if s.open < limit {
-                s.open += 1
-                return .open
+            let expiry = group.next().scheduleTask(deadline: deadline) { self.withdraw(id, LeanHTTPClient.Failure.timedOut) }
+            defer { expiry.cancel() }
+            grant = try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Grant, any Error>) in
+                    let immediate: Result<Grant, any Error>? = state.withLock { s in
+                        if s.shutDown { return .failure(LeanHTTPClient.Failure.shutDown) }
+                        if Task.isCancelled { return .failure(CancellationError()) }
+                        if let grant = s.take(limit: limit) { return .success(grant) }
+                        s.waiters.append(Waiter(id: id, continuation: continuation))
+                        return nil
+                    }
+                    if let immediate { continuation.resume(with: immediate) }
+                }
+            } onCancel: {
+                self.withdraw(id, CancellationError())
             }
-            return .wait
         }
-        switch step {
-        case .use(let connection): return connection
-        case .open: return try await open(deadline: deadline)
-        case .refuse: throw LeanHTTPClient.Failure.shutDown
-        case .wait:
-            let grant = try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Grant, any Error>) in
-                state.withLock { $0.waiters.append(waiter) }
-            }
-            switch grant {
-            case .connection(let connection): return connection
-            case .room: return try await open(deadline: deadline)
-            }
+        switch grant {
+        case .connection(let connection): return connection
+        case .room: return try await open(deadline: deadline)
         }
+    }
+
+    /// Takes waiter `id` out of the queue, if it is still there, and fails it with `error`.
+    private func withdraw(_ id: UInt64, _ error: any Error) {
+        let waiter = state.withLock { s -> Waiter? in
+            guard let index = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            return s.waiters.remove(at: index)
+        }
+        waiter?.continuation.resume(throwing: error)
     }
 
     /// Hands a connection back after an exchange: to the first waiter, to the idle list, or — when it
@@ -201,7 +246,7 @@ final class OriginPool: Sendable {
         let keep = reusable && connection.isOpen
         let (close, handOff) = state.withLock { s -> (Bool, (CheckedContinuation<Grant, any Error>, Grant)?) in
             if keep, !s.shutDown {
-                if let waiter = s.waiters.popFirst() { return (false, (waiter, .connection(connection))) }
+                if let waiter = s.waiters.popFirst() { return (false, (waiter.continuation, .connection(connection))) }
                 s.idle.append(connection)
                 return (false, nil)
             }
@@ -222,13 +267,13 @@ final class OriginPool: Sendable {
             return (s.idle, Array(s.waiters))
         }
         for connection in idle { connection.close() }
-        for waiter in waiters { waiter.resume(throwing: LeanHTTPClient.Failure.shutDown) }
+        for waiter in waiters { waiter.continuation.resume(throwing: LeanHTTPClient.Failure.shutDown) }
     }
 
     private func roomForWaiter(_ s: inout State) -> (CheckedContinuation<Grant, any Error>, Grant)? {
         guard let waiter = s.waiters.popFirst() else { return nil }
         s.open += 1
-        return (waiter, .room)
+        return (waiter.continuation, .room)
     }
 
     private func open(deadline: NIODeadline) async throws -> LeanConnection {
@@ -268,7 +313,7 @@ final class LeanConnection: Sendable {
         self.handler = handler
     }
 
-    var isOpen: Bool { channel.isActive }
+    var isOpen: Bool { channel.isActive && !handler.hasEnded }
 
     func close() { channel.close(promise: nil) }
 
@@ -303,6 +348,9 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     private var body: ByteBuffer?
     private var timer: Scheduled<Void>?
     private var ended = false
+    /// `ended`, readable off the event loop: a pool must not hand out a connection that is closing.
+    private let endedFlag = Atomic<Bool>(false)
+    var hasEnded: Bool { endedFlag.load(ordering: .relaxed) }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -350,7 +398,10 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
             self.head = nil
             body = nil
             let keepAlive = head.isKeepAlive && !ended
-            if !keepAlive { ended = true }
+            if !keepAlive {
+                ended = true
+                endedFlag.store(true, ordering: .relaxed)
+            }
             promise.succeed(
                 Answer(
                     response: .init(status: Int(head.status.code), body: bytes, headers: head.headers.map { ($0.name, $0.value) }),
@@ -373,6 +424,7 @@ final class ExchangeHandler: ChannelInboundHandler, @unchecked Sendable {
     private func fail(_ failure: LeanHTTPClient.Failure) {
         let wasEnded = ended
         ended = true
+        endedFlag.store(true, ordering: .relaxed)
         timer?.cancel()
         timer = nil
         if let promise = pending {

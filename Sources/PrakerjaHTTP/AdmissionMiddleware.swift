@@ -34,9 +34,12 @@ public final class Admission: Sendable {
     /// Takes a place, or returns false (and counts a refusal) when the bound for `work` is reached.
     public func enter(_ work: Work = .continuing) -> Bool {
         let bound = work == .new ? newWorkLimit : limit
-        let now = inFlight.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
-        if now <= bound { return true }
-        inFlight.wrappingSubtract(1, ordering: .relaxed)
+        var seen = inFlight.load(ordering: .relaxed)
+        while seen < bound {
+            let (exchanged, original) = inFlight.compareExchange(expected: seen, desired: seen + 1, ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            seen = original
+        }
         refused.wrappingAdd(1, ordering: .relaxed)
         return false
     }

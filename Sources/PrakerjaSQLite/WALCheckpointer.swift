@@ -2,7 +2,8 @@ import GRDB
 
 /// Checkpoints a WAL database from a connection of its own, off the writer. Left to itself, SQLite's writer
 /// checkpoints every 1,000 WAL pages inside the commit that crosses the mark, copying them all while every
-/// reply waiting on that batch waits. Here the writer's automatic checkpoint is off; a passive checkpoint
+/// reply waiting on that batch waits. Here the writer's automatic checkpoint is moved out of the way (to
+/// 100,000 pages, a backstop); a passive checkpoint
 /// (it never blocks the writer or a reader) copies the WAL into the database every `interval` from another
 /// connection. A passive checkpoint alone never lets a busy writer start the WAL over, so once the WAL holds
 /// `restartFrames` frames a restart checkpoint follows a passive one whenever the writer is between batches:
@@ -12,7 +13,9 @@ package final class WALCheckpointer: Sendable {
 
     package init(pool: DatabasePool, every interval: Duration = .milliseconds(50), restartFrames: Int = 16_384) throws {
         try pool.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // A backstop only, far above `restartFrames`: if the restarts never find the writer between
+            // batches, the writer checkpoints itself rather than let the WAL grow without end.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 100000")
             // When the WAL starts over, the file is cut back to this size.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
@@ -22,6 +25,7 @@ package final class WALCheckpointer: Sendable {
         task = Task.detached(priority: .utility) {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
+                if Task.isCancelled { break }
                 _ = try? await connection.writeWithoutTransaction { db in
                     let (frames, _) = try db.checkpoint(.passive)
                     if frames >= restartFrames { try db.checkpoint(.restart) }

@@ -14,17 +14,14 @@ public func buildRouter<Context: RequestContext>(
     router.add(middleware: RequestLogMiddleware(logger: logger))
     router.add(middleware: ErrorMiddleware())
     if let admission {
-        // The money path only: the simulation API, the console and the catalog are always answered. New charges
-        // get half the room, so past capacity the purchases already under way finish.
+        // The money path only: the simulation API, the console and the catalog are always answered. A new
+        // charge is not told apart from a confirm here: a storefront asks for it in the middle of a purchase
+        // it already took on, and the storefronts keep the new work (sign-ins, new orders) to half their room.
         router.add(
             middleware: AdmissionMiddleware<Context>(
                 admission,
-                classify: { request in
-                    let path = request.uri.path
-                    // A new charge starts a purchase; every other partner or redeem call carries one on.
-                    if request.method == .post, path == "/partner/v1/charges" { return .new }
-                    return path.hasPrefix("/partner/") || path.hasPrefix("/api/") ? .continuing : nil
-                }, overloaded: { GatewayError(.overloaded) }
+                classify: { $0.uri.path.hasPrefix("/partner/") || $0.uri.path.hasPrefix("/api/") ? .continuing : nil },
+                overloaded: { GatewayError(.overloaded) }
             )
         )
     }

@@ -144,6 +144,33 @@ import Testing
         }
     }
 
+    @Test func aRequestWaitingForAConnectionGivesUpAtItsDeadlineWithoutBeingSent() async throws {
+        try await Self.withServer { base in
+            try await Self.withClient(connectionsPerOrigin: 1) { client in
+                let held = Task { try await client.send(.GET, url: base + "/slow", headers: [], body: nil, timeout: .seconds(10)) }
+                try await Task.sleep(for: .milliseconds(200))  // the one connection is busy with the slow request
+                let started = ContinuousClock.now
+                await #expect(throws: LeanHTTPClient.Failure.timedOut) {
+                    try await client.send(.GET, url: base + "/peer", headers: [], body: nil, timeout: .milliseconds(300))
+                }
+                #expect(ContinuousClock.now - started < .seconds(4), "it left the queue at its deadline, not when the connection came back")
+                #expect(try await held.value.text == "late")
+                #expect(try await Self.peer(client, base) != "", "the pool still works")
+            }
+        }
+    }
+
+    @Test func aShutDownClientTakesNoMoreRequests() async throws {
+        try await Self.withServer { base in
+            let client = LeanHTTPClient(fallback: HTTPClient.shared)
+            _ = try await Self.peer(client, base)
+            client.shutdown()
+            await #expect(throws: LeanHTTPClient.Failure.shutDown) {
+                try await client.send(.GET, url: base + "/peer", headers: [], body: nil, timeout: .seconds(5))
+            }
+        }
+    }
+
     @Test func aPortNobodyListensOnIsConnectionRefused() async throws {
         try await Self.withClient { client in
             do {
