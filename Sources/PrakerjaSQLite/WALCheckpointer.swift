@@ -10,6 +10,7 @@ import GRDB
 /// it copies the few frames written since, and the next batch starts the WAL from the beginning.
 package final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
+    private let connection: DatabaseQueue
 
     package init(pool: DatabasePool, every interval: Duration = .milliseconds(50), restartFrames: Int = 16_384) throws {
         try pool.writeWithoutTransaction { db in
@@ -22,10 +23,13 @@ package final class WALCheckpointer: Sendable {
         // No busy timeout: a restart that cannot take the writer's lock at once gives up (and is tried again
         // after the next passive checkpoint) rather than hold up the writer while it waits.
         let connection = try DatabaseQueue(path: pool.path)
-        task = Task.detached(priority: .utility) {
+        self.connection = connection
+        // The task holds the connection only while it checkpoints, so it closes with the store, not later:
+        // a store opened again on the same file right after must not meet its predecessor's last checkpoint.
+        task = Task.detached(priority: .utility) { [weak connection] in
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
-                if Task.isCancelled { break }
+                guard !Task.isCancelled, let connection else { break }
                 _ = try? await connection.writeWithoutTransaction { db in
                     let (frames, _) = try db.checkpoint(.passive)
                     if frames >= restartFrames { try db.checkpoint(.restart) }
