@@ -12,7 +12,10 @@ package final class WALCheckpointer: Sendable {
     private let task: Task<Void, Never>
     private let connection: DatabaseQueue
 
-    package init(pool: DatabasePool, every interval: Duration = .milliseconds(50), restartFrames: Int = 16_384) throws {
+    /// `clock` paces the checkpoints (real time: this is the file's upkeep, not business time).
+    package init<C: Clock<Duration>>(
+        pool: DatabasePool, every interval: Duration = .milliseconds(50), restartFrames: Int = 16_384, clock: C = ContinuousClock()
+    ) throws {
         try pool.writeWithoutTransaction { db in
             // A backstop only, far above `restartFrames`: if the restarts never find the writer between
             // batches, the writer checkpoints itself rather than let the WAL grow without end.
@@ -28,7 +31,7 @@ package final class WALCheckpointer: Sendable {
         // a store opened again on the same file right after must not meet its predecessor's last checkpoint.
         task = Task.detached(priority: .utility) { [weak connection] in
             while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
+                try? await clock.sleep(for: interval)
                 guard !Task.isCancelled, let connection else { break }
                 _ = try? await connection.writeWithoutTransaction { db in
                     let (frames, _) = try db.checkpoint(.passive)

@@ -8,19 +8,25 @@ import PrakerjaTesting
 import Testing
 
 @Suite struct OverloadTests {
+    /// A signed new-charge request for a fresh participant, as `order`, with idempotency key `key`.
+    static func createCharge(
+        _ h: HTTPHarness, _ client: any TestClientProtocol, card: String, order: String, key: String, _ check: @escaping (TestResponse) -> Void
+    ) async throws {
+        let body = #"{"card_number":"\#(card)","course_id":"\#(h.world.courses()[0].id)","platform_order_id":"\#(order)","account_id":"a-1"}"#
+        try await client.execute(
+            uri: "/partner/v1/charges", method: .post, headers: h.signed(method: .post, "/partner/v1/charges", body: body, key: key),
+            body: ByteBuffer(string: body)
+        ) { check($0) }
+    }
+
     @Test func pastItsLimitTheMoneyPathIsAnswered503WithRetryAfterAndNothingChanges() async throws {
         let admission = Admission(limit: 2)
         try await HTTPHarness.with(admission: admission) { h, client in
             let p = try await h.world.participant()
-            let course = h.world.courses()[0]
-            let body = #"{"card_number":"\#(p.cardNumber)","course_id":"\#(course.id)","platform_order_id":"o-1","account_id":"a-1"}"#
             // Both places taken, as by two requests still being worked on.
             #expect(admission.enter() && admission.enter())
             let before = try await h.snapshot()
-            try await client.execute(
-                uri: "/partner/v1/charges", method: .post, headers: h.signed(method: .post, "/partner/v1/charges", body: body, key: "K1"),
-                body: ByteBuffer(string: body)
-            ) {
+            try await Self.createCharge(h, client, card: p.cardNumber, order: "o-1", key: "K1") {
                 #expect($0.status == .serviceUnavailable)
                 #expect($0.headers[.retryAfter] == "1")
                 #expect($0.errorCode == "OVERLOADED")
@@ -37,10 +43,7 @@ import Testing
             // The room frees up: the same request (same key) now goes through, once.
             admission.leave()
             admission.leave()
-            try await client.execute(
-                uri: "/partner/v1/charges", method: .post, headers: h.signed(method: .post, "/partner/v1/charges", body: body, key: "K1"),
-                body: ByteBuffer(string: body)
-            ) { #expect($0.status == .created) }
+            try await Self.createCharge(h, client, card: p.cardNumber, order: "o-1", key: "K1") { #expect($0.status == .created) }
             #expect(admission.current == 0, "the place taken by the request is given back when it is answered")
         }
     }
@@ -51,19 +54,10 @@ import Testing
         let admission = Admission(limit: 4)
         try await HTTPHarness.with(admission: admission) { h, client in
             let p = try await h.world.participant()
-            let course = h.world.courses()[0]
-            let body = #"{"card_number":"\#(p.cardNumber)","course_id":"\#(course.id)","platform_order_id":"o-1","account_id":"a-1"}"#
             #expect(admission.enter() && admission.enter() && admission.enter(), "three of four places taken")
-            try await client.execute(
-                uri: "/partner/v1/charges", method: .post, headers: h.signed(method: .post, "/partner/v1/charges", body: body, key: "K1"),
-                body: ByteBuffer(string: body)
-            ) { #expect($0.status == .created) }
+            try await Self.createCharge(h, client, card: p.cardNumber, order: "o-1", key: "K1") { #expect($0.status == .created) }
             #expect(admission.enter(), "the fourth")
-            let other = body.replacingOccurrences(of: "o-1", with: "o-2")
-            try await client.execute(
-                uri: "/partner/v1/charges", method: .post, headers: h.signed(method: .post, "/partner/v1/charges", body: other, key: "K2"),
-                body: ByteBuffer(string: other)
-            ) { #expect($0.status == .serviceUnavailable && $0.errorCode == "OVERLOADED") }
+            try await Self.createCharge(h, client, card: p.cardNumber, order: "o-2", key: "K2") { #expect($0.status == .serviceUnavailable && $0.errorCode == "OVERLOADED") }
             #expect(!admission.enter(), "a full bound takes nobody")
             for _ in 0..<4 { admission.leave() }
             #expect(admission.current == 0)
