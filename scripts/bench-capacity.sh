@@ -10,6 +10,7 @@
 #      growth per completed flow between them (what grows: charges, vouchers, idempotency fingerprints and
 #      storefront orders kept in memory, plus SQLite's page cache up to its limit).
 #   scripts/bench-capacity.sh [DURATION] [RATE …]      (defaults 30s 100 200 300)
+#   A RATE written x0.012 means 0.012 × nginx's req/s from step 1 (the issue's full-flow target), rounded.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-30s}; shift || true
@@ -56,6 +57,7 @@ python3 -c "print(f'2. gateway only: {$flows} flows/s = {$flows / $nginx_rps:.4f
 
 n=0
 for rate in "${RATES[@]}"; do
+  case "$rate" in x*) rate=$(python3 -c "print(round(${rate#x} * $nginx_rps))");; esac
   n=$((n + 1))
   serve_up "flows-$rate"
   before=$(cpu_pid "$serve")

@@ -127,7 +127,8 @@ public struct PurchaseLoad: Sendable {
             let voucher = try await step("voucher") { () async throws -> BuyerVoucher in
                 if let v = paid.voucher { return v }
                 // Webhook platforms learn the voucher after the confirm: the transaction page shows it then.
-                // The webhook usually lands within milliseconds of the payment: look again soon, then every 20 ms.
+                // The webhook usually lands within milliseconds of the payment: look again soon, then less and
+                // less often (up to every 250 ms), so a simulator past its capacity is not also asked ever more.
                 let deadline = clock.now + .seconds(30)
                 var pause = Duration.milliseconds(2)
                 while true {
@@ -135,7 +136,7 @@ public struct PurchaseLoad: Sendable {
                         return try await adapter.voucher(account: account, orderID: order.id)
                     } catch let error as BuyerError where error.kind == .voucherNotReady && clock.now < deadline {
                         try await clock.sleep(for: pause)
-                        pause = min(pause * 2, .milliseconds(20))
+                        pause = min(pause * 2, .milliseconds(250))
                     }
                 }
             }

@@ -33,7 +33,7 @@ public struct SimulationServices: Sendable {
     public var logger: Logger
     /// Runs a ``DeliveryWorker`` beside the gateway (business time flowing with real time).
     public var deliverInBackground: Bool
-    /// Requests each server (the gateway's partner and redeem APIs, each storefront) works on at once;
+    /// Requests each storefront works on at once (the gateway's partner and redeem APIs: 8 times as many);
     /// past it a request is answered `503` with `Retry-After` at once (`overloaded`). Nil: no bound.
     public var maxInFlight: Int?
 
@@ -55,8 +55,10 @@ public struct SimulationServices: Sendable {
         self.logger = logger
     }
 
-    /// The default bound on requests in flight per server.
+    /// The default bound on requests in flight per storefront.
     public static let defaultMaxInFlight = 128
+    /// The gateway's bound, as a multiple of a storefront's: one more than the seven storefronts together.
+    public static let gatewayRoomPerStorefrontRoom = 8
 
     /// Where everything listens, once it does.
     public struct Running: Sendable {
@@ -82,7 +84,10 @@ public struct SimulationServices: Sendable {
         let (host, logger) = (host, logger)
         let gatewayPorts = AsyncStream.makeStream(of: Int.self)
         let listing = StorefrontListing()
-        let gatewayAdmission = maxInFlight.map { Admission(limit: $0) }
+        // The storefronts are the front door: the gateway's bound sits above what all of them may send it at
+        // once, so past capacity purchases are refused at their first step at a storefront, not mid-payment at
+        // the gateway (which still refuses a direct partner client past it).
+        let gatewayAdmission = maxInFlight.map { Admission(limit: $0 * Self.gatewayRoomPerStorefrontRoom) }
         let app = buildApplication(
             gateway: gateway, host: host, port: gatewayPort, wallClock: wallClock, logger: logger, storefronts: listing, admission: gatewayAdmission
         ) { port in

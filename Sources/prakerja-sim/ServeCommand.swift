@@ -18,8 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     var httpClient: HTTPClientChoice = .lean
     @Option(
         help: """
-            Requests each server (the gateway's partner and redeem APIs, each storefront) works on at once; past it a request is \
-            answered 503 with Retry-After at once (kind overloaded in a load report). 0: no bound.
+            Requests each storefront works on at once (the gateway's partner and redeem APIs: 8 times as many); past it a request \
+            is answered 503 with Retry-After at once (kind overloaded in a load report). 0: no bound.
             """
     )
     var maxInFlight = SimulationServices.defaultMaxInFlight
